@@ -1,1 +1,5 @@
-console.log("p2pdma");
+#!/usr/bin/env node
+import { processIo } from "./io";
+import { main } from "./program";
+
+process.exitCode = await main(process.argv.slice(2), processIo);

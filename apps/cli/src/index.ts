@@ -1,1 +1,3 @@
-export {};
+export { main, buildProgram } from "./program";
+export type { CliIo } from "./io";
+export { CliError } from "./io";

@@ -12,6 +12,7 @@ export const PCI_DEVICE_ID = 0x02;
 export const PCI_COMMAND = 0x04;
 export const PCI_STATUS = 0x06;
 export const PCI_REVISION_ID = 0x08;
+export const PCI_CLASS_REVISION = 0x08;
 export const PCI_CLASS_PROG = 0x09;
 export const PCI_CLASS_DEVICE = 0x0a;
 export const PCI_CACHE_LINE_SIZE = 0x0c;
