@@ -32,3 +32,52 @@ export { PciSystem, TopologyError, UNKNOWN_PLATFORM } from "./system";
 export { physfn, upstreamBridge, upstreamChain, findHostBridge, findParentPciDev } from "./upstream";
 export type * from "./import/facts";
 export { CaptureParseError } from "./import/facts";
+export type { KernelMode } from "./kernel-mode";
+export { KERNEL_MODES, DEFAULT_KERNEL_MODE, parseKernelMode } from "./kernel-mode";
+export type { PciParams, AcsInitOptions, AcsInitState } from "./acs-params";
+export {
+  PCI_ACS_SV,
+  PCI_ACS_TB,
+  PCI_ACS_RR,
+  PCI_ACS_CR,
+  PCI_ACS_UF,
+  PCI_ACS_EC,
+  PCI_ACS_DT,
+  parsePciParams,
+  pciEnableAcs,
+  applyAcsKernelParams,
+} from "./acs-params";
+export type { StrMatch } from "./pci-dev-str-match";
+export { pciDevStrMatch } from "./pci-dev-str-match";
+export { kscanf } from "./kscanf";
+export type { ScheduledEvent } from "./clock";
+export { VirtualClock, ClockError } from "./clock";
+export { SparseMemory, SPARSE_PAGE, MemoryRangeError } from "./sparse-memory";
+export type { MemoryHandler, MemoryRegion, Hop, Route, RouteFailure, LinkCounter } from "./fabric";
+export { Fabric, FabricError, linkAbove } from "./fabric";
+export type { TopologyJson, DeviceJson, BarJson, AcsJson } from "./export/json";
+export { topologyJson, deviceJson } from "./export/json";
+export { topologyDot } from "./export/dot";
+export type { AcsFlagName } from "./export/acs-names";
+export { ACS_FLAG_NAMES, acsFlagNames } from "./export/acs-names";
+export type { FromFactsOptions } from "./machine/from-facts";
+export { systemFromFacts } from "./machine/from-facts";
+export { SAMPLES_DIR, sampleNames, samplePath, readSample } from "./samples";
+export { renderSystemTree } from "./export/system-tree";
+export type { LspciTreeEntry, LspciTreeCapture } from "./import/lspci-tree";
+export { parseLspciTree, importLspciTree } from "./import/lspci-tree";
+export type { SriovFacts, VerboseFunctionFacts } from "./import/lspci-verbose";
+export { importLspciVerbose, ACS_FLAG_BITS } from "./import/lspci-verbose";
+export { importLspciHex } from "./import/lspci-hex";
+export type { ConfigDerivedFacts } from "./import/config-facts";
+export { factsFromConfig, PCIE_PORT_TYPES, LINK_SPEED_GTS } from "./import/config-facts";
+export { importSysfsTree, findDevicesDir, parseResource, SYSFS_ATTRIBUTES, SYSFS_LINKS } from "./import/sysfs";
+export { importSysfsDir, readSysfsDir } from "./import/sysfs-dir";
+export { readTar, isTar, isGzip } from "./import/tar";
+export type { VirtualTree, VirtualNode } from "./import/virtual-tree";
+export { normalizePath, resolveLink, realPath } from "./import/virtual-tree";
+export { importHwlocXml } from "./import/hwloc";
+export { detectFormat, importCapture, ACCEPTED_FORMATS } from "./import/detect";
+export { mergeFacts } from "./import/merge";
+export type { LspciTreeView, LspciTreeViewFunction, LspciTreeVariant, RenderLspciTreeOptions } from "./export/lspci-tree";
+export { renderLspciTree, lspciTreeViewFromFacts, LspciTreeViewError } from "./export/lspci-tree";

@@ -73,8 +73,10 @@ export interface PciFunctionInit {
   readonly declaredType?: PciFunctionType;
   readonly physfn?: PciFunction;
   readonly numaNode?: number;
-  /** A user label from a topology file (`nic0`, `nvme1`) or lspci's device name. */
+  /** A user label from a topology file (`nic0`, `nvme1`), unique in a system. */
   readonly label?: string;
+  /** Vendor and device names as a capture printed them (lspci), for display only. */
+  readonly displayName?: string;
 }
 
 export class PciFunction extends KDevice {
@@ -85,6 +87,7 @@ export class PciFunction extends KDevice {
   readonly unknown: ReadonlySet<UnknownFact>;
   readonly declaredType: PciFunctionType | undefined;
   readonly label: string | undefined;
+  readonly displayName: string | undefined;
   /** The bus below this bridge, once enumerated; null for non-bridges. */
   subordinate: PciBus | null = null;
   /** The PF of an SR-IOV virtual function (`pci_physfn`), else null. */
@@ -124,6 +127,7 @@ export class PciFunction extends KDevice {
     this.physfn = init.physfn ?? null;
     this.numaNode = init.numaNode ?? -1;
     this.label = init.label;
+    this.displayName = init.displayName;
     this.pcieCap = findCapability(init.config, PCI_CAP_ID_EXP);
     this.acsCap = findExtCapability(init.config, PCI_EXT_CAP_ID_ACS);
   }

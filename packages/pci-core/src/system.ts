@@ -43,6 +43,7 @@ export interface AddFunctionInit {
   readonly physfn?: PciFunction;
   readonly numaNode?: number;
   readonly label?: string;
+  readonly displayName?: string;
   /** Bind a matching registered driver right away (default true, as on hotplug). */
   readonly autoBind?: boolean;
 }
