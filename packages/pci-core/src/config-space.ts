@@ -22,8 +22,9 @@ export class ConfigSpace {
   /** 256 for conventional PCI, 4096 for PCIe extended config space. */
   readonly size: number;
   private readonly data: Uint8Array;
-  private readonly rw: Uint8Array;
-  private readonly w1c: Uint8Array;
+  /** Per-byte access masks, sparse: most of config space is read-only. */
+  private readonly rw = new Map<number, number>();
+  private readonly w1c = new Map<number, number>();
   private readonly hooks: { start: number; end: number; hook: ConfigWriteHook }[] = [];
 
   constructor(size: number = PCI_CFG_SIZE) {
@@ -32,8 +33,6 @@ export class ConfigSpace {
     }
     this.size = size;
     this.data = new Uint8Array(size);
-    this.rw = new Uint8Array(size);
-    this.w1c = new Uint8Array(size);
   }
 
   /**
@@ -87,8 +86,8 @@ export class ConfigSpace {
     for (let i = 0; i < width; i++) {
       const at = offset + i;
       const byte = (value >>> (8 * i)) & 0xff;
-      const rw = this.rw[at]!;
-      const w1c = this.w1c[at]!;
+      const rw = this.rw.get(at) ?? 0;
+      const w1c = this.w1c.get(at) ?? 0;
       let next = (this.data[at]! & ~rw) | (byte & rw);
       next &= ~(byte & w1c);
       this.data[at] = next & 0xff;
@@ -117,8 +116,14 @@ export class ConfigSpace {
   /** Declares which bits of a register software may write, and which clear on a written 1. */
   setAccess(offset: number, width: ConfigWidth, access: { rw?: number; w1c?: number }): void {
     this.check(offset, width);
-    writeLE(this.rw, offset, width, access.rw ?? 0);
-    writeLE(this.w1c, offset, width, access.w1c ?? 0);
+    for (let i = 0; i < width; i++) {
+      const rw = ((access.rw ?? 0) >>> (8 * i)) & 0xff;
+      const w1c = ((access.w1c ?? 0) >>> (8 * i)) & 0xff;
+      if (rw) this.rw.set(offset + i, rw);
+      else this.rw.delete(offset + i);
+      if (w1c) this.w1c.set(offset + i, w1c);
+      else this.w1c.delete(offset + i);
+    }
   }
 
   /** Registers a hook run after software writes touching `[start, start + length)`. */

@@ -63,7 +63,7 @@ function text(name: string, show: () => string, mode = 0o444): Omit<SysfsAttribu
 /** Creates the device directory, its standard attributes and links (`pci_create_sysfs_dev_files`). */
 export function addPciSysfs(sys: PciSystem, dev: PciFunction): void {
   const path = pciDevicePath(dev);
-  sys.sysfs.mkdir(path);
+  const dir = sys.sysfs.mkdir(path);
   const up = (n: number): string => `0x${hex(n, 4)}\n`;
   const attrs: Omit<SysfsAttribute, "kind">[] = [
     text("vendor", () => up(dev.vendor)),
@@ -97,7 +97,7 @@ export function addPciSysfs(sys: PciSystem, dev: PciFunction): void {
       text("subordinate_bus_number", () => `${dev.config.read8(PCI_SUBORDINATE_BUS)}\n`),
     );
   }
-  for (const a of attrs) sys.sysfs.addAttribute(path, a);
+  for (const a of attrs) sys.sysfs.addAttribute(dir, a);
   sys.sysfs.addLink("/bus/pci/devices", dev.name, path);
   if (dev.physfn) {
     sys.sysfs.addLink(path, "physfn", pciDevicePath(dev.physfn));

@@ -86,10 +86,13 @@ export class Sysfs {
     return node;
   }
 
-  /** Models `sysfs_create_file`; a duplicate name is an error as in the kernel (-EEXIST). */
-  addAttribute(dirPath: string, attr: Omit<SysfsAttribute, "kind">): void {
-    const dir = this.dirAt(dirPath);
-    if (dir.entries.has(attr.name)) throw new SysfsError(`${dirPath}/${attr.name} already exists`);
+  /**
+   * Models `sysfs_create_file`; a duplicate name is an error as in the kernel (-EEXIST).
+   * `where` is a path or a directory already looked up (cheaper when adding many files).
+   */
+  addAttribute(where: string | SysfsDir, attr: Omit<SysfsAttribute, "kind">): void {
+    const dir = typeof where === "string" ? this.dirAt(where) : where;
+    if (dir.entries.has(attr.name)) throw new SysfsError(`${typeof where === "string" ? where : where.name}/${attr.name} already exists`);
     dir.entries.set(attr.name, { kind: "attr", ...attr });
   }
 
