@@ -10,7 +10,8 @@ import type { PciDriver } from "./driver";
 import type { Resource } from "./resource";
 import { KDevice } from "./device";
 import { formatBdf, funcOf, slotOf } from "./bdf";
-import { findCapability, findExtCapability } from "./capability-walk";
+import { findCapability } from "./capability-walk";
+import { findExtCapabilityEntry } from "./capabilities/read-util";
 import { emptyResource, PCI_NUM_RESOURCES } from "./resource";
 import {
   PCI_CLASS_BRIDGE_HOST,
@@ -129,7 +130,8 @@ export class PciFunction extends KDevice {
     this.label = init.label;
     this.displayName = init.displayName;
     this.pcieCap = findCapability(init.config, PCI_CAP_ID_EXP);
-    this.acsCap = findExtCapability(init.config, PCI_EXT_CAP_ID_ACS);
+    // Extended capabilities exist only with extended config space (`pci_cfg_space_size`).
+    this.acsCap = findExtCapabilityEntry(init.config, PCI_EXT_CAP_ID_ACS)?.offset ?? 0;
   }
 
   /** `dev_driver_string()`: the bound driver's name, else the bus name `pci`. */
