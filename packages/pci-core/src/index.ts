@@ -91,3 +91,38 @@ export * as pciAcsRegs from "./spec/acs";
 export * as pciAerRegs from "./spec/aer";
 export * as pciSriovRegs from "./spec/sriov";
 export * as pciBridgeRegs from "./spec/bridge";
+export type {
+  TopologySpec,
+  HostBridgeSpec,
+  HostFunctionSpec,
+  MemoryWindowSpec,
+  PlatformSpec,
+  NodeSpec,
+  NodeKind,
+  RootPortSpec,
+  SwitchSpec,
+  DownstreamPortSpec,
+  PciBridgeSpec,
+  EndpointSpec,
+  FunctionSpec,
+  Placement,
+  BarSpec as TopologyBarSpec,
+  LinkSpec as TopologyLinkSpec,
+  AcsSpec as TopologyAcsSpec,
+  SriovSpec as TopologySriovSpec,
+  ModelSpec,
+  LinkSpeed,
+  AcsBitName,
+} from "./topology/schema";
+export { NODE_KINDS, LINK_SPEEDS, LINK_WIDTHS, ACS_BIT_NAMES } from "./topology/schema";
+export type { SourcePos, SpecOrigin } from "./topology/errors";
+export { TopologySpecError, CODE_SOURCE, originOf } from "./topology/errors";
+export { parseTopology } from "./topology/parse";
+export { validateTopology } from "./topology/validate";
+export { parseSizeText, formatSize } from "./topology/units";
+export type { GenerateOptions, Random } from "./topology/generate";
+export { generateTopology, mulberry32 } from "./topology/generate";
+export type { BuildOptions, BuiltTopology } from "./enumerate/build";
+export { buildSystem } from "./enumerate/build";
+export { loadTopologyFile } from "./enumerate/load";
+export { DEFAULT_WINDOWS } from "./enumerate/allocate";

@@ -8,6 +8,7 @@ import type { ConfigSpace } from "./config-space";
 import type { PciBus } from "./pci-bus";
 import type { PciDriver } from "./driver";
 import type { Resource } from "./resource";
+import type { ModelSpec } from "./topology/schema";
 import { KDevice } from "./device";
 import { formatBdf, funcOf, slotOf } from "./bdf";
 import { findCapability } from "./capability-walk";
@@ -78,6 +79,8 @@ export interface PciFunctionInit {
   readonly label?: string;
   /** Vendor and device names as a capture printed them (lspci), for display only. */
   readonly displayName?: string;
+  /** The topology file's opaque hardware-model description, for the layers that interpret it. */
+  readonly model?: ModelSpec;
 }
 
 export class PciFunction extends KDevice {
@@ -89,6 +92,8 @@ export class PciFunction extends KDevice {
   readonly declaredType: PciFunctionType | undefined;
   readonly label: string | undefined;
   readonly displayName: string | undefined;
+  /** The topology file's `model:` entry (`{kind: nvme, ...}`), if any. */
+  readonly model: ModelSpec | undefined;
   /** The bus below this bridge, once enumerated; null for non-bridges. */
   subordinate: PciBus | null = null;
   /** The PF of an SR-IOV virtual function (`pci_physfn`), else null. */
@@ -129,6 +134,7 @@ export class PciFunction extends KDevice {
     this.numaNode = init.numaNode ?? -1;
     this.label = init.label;
     this.displayName = init.displayName;
+    this.model = init.model;
     this.pcieCap = findCapability(init.config, PCI_CAP_ID_EXP);
     // Extended capabilities exist only with extended config space (`pci_cfg_space_size`).
     this.acsCap = findExtCapabilityEntry(init.config, PCI_EXT_CAP_ID_ACS)?.offset ?? 0;

@@ -9,6 +9,7 @@ import type { KDevice } from "./device";
 import type { PciDriver } from "./driver";
 import type { HostBridgeInit } from "./host-bridge";
 import type { PciFunctionType, UnknownFact } from "./pci-function";
+import type { ModelSpec } from "./topology/schema";
 import { formatBdf } from "./bdf";
 import { matchId } from "./driver";
 import { HostBridge } from "./host-bridge";
@@ -44,6 +45,7 @@ export interface AddFunctionInit {
   readonly numaNode?: number;
   readonly label?: string;
   readonly displayName?: string;
+  readonly model?: ModelSpec;
   /** Bind a matching registered driver right away (default true, as on hotplug). */
   readonly autoBind?: boolean;
 }

@@ -59,7 +59,9 @@ export function detectFormat(name: string, data: Uint8Array | string): CaptureFo
   if (headers > 0 && indented > 0) return "lspci-verbose";
   if (headers > 0 && hex > 0) return "lspci-hex";
   if (headers > 0) return "lspci-verbose";
-  if (first !== undefined && /^(---\s*$|[A-Za-z_][\w-]*:(\s|$))/.test(first)) return "topology-yaml";
+  // YAML documents may open with comment lines before the first key or `---`.
+  const firstContent = lines.find((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
+  if (firstContent !== undefined && /^(---\s*$|[A-Za-z_][\w-]*:(\s|$))/.test(firstContent)) return "topology-yaml";
   throw new CaptureParseError(
     name,
     "line 1",
