@@ -17,18 +17,17 @@ import type { PciFunction } from "./pci-function";
 import type { PciSystem } from "./system";
 import { devLog, prLog } from "./klog";
 import { pciDevStrMatch } from "./pci-dev-str-match";
+import {
+  PCI_ACS_ALL,
+  PCI_ACS_CAP,
+  PCI_ACS_CR,
+  PCI_ACS_CTRL,
+  PCI_ACS_EC,
+  PCI_ACS_RR,
+  PCI_ACS_SV,
+  PCI_ACS_UF,
+} from "./spec/acs";
 
-/** ACS control bits (PCIe 4.0 §7.7.8.3). */
-export const PCI_ACS_SV = 0x01;
-export const PCI_ACS_TB = 0x02;
-export const PCI_ACS_RR = 0x04;
-export const PCI_ACS_CR = 0x08;
-export const PCI_ACS_UF = 0x10;
-export const PCI_ACS_EC = 0x20;
-export const PCI_ACS_DT = 0x40;
-const PCI_ACS_ALL = 0x7f;
-const PCI_ACS_CAP = 4;
-const PCI_ACS_CTRL = 6;
 
 /** The `pci=` options this model understands, after `pci_setup` split them at commas. */
 export interface PciParams {

@@ -43,6 +43,8 @@ export {
   PCI_ACS_UF,
   PCI_ACS_EC,
   PCI_ACS_DT,
+} from "./spec/acs";
+export {
   parsePciParams,
   pciEnableAcs,
   applyAcsKernelParams,

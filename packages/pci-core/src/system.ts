@@ -8,8 +8,7 @@ import type { ConfigSpace } from "./config-space";
 import type { KDevice } from "./device";
 import type { PciDriver } from "./driver";
 import type { HostBridgeInit } from "./host-bridge";
-import type { PciFunctionType, UnknownFact } from "./pci-function";
-import type { ModelSpec } from "./topology/schema";
+import type { PciFunctionInit } from "./pci-function";
 import { formatBdf } from "./bdf";
 import { matchId } from "./driver";
 import { HostBridge } from "./host-bridge";
@@ -35,17 +34,8 @@ export class TopologyError extends Error {
   readonly code = "ETOPOLOGY";
 }
 
-export interface AddFunctionInit {
-  readonly bus: PciBus;
-  readonly devfn: number;
-  readonly config: ConfigSpace;
-  readonly unknown?: Iterable<UnknownFact>;
-  readonly declaredType?: PciFunctionType;
-  readonly physfn?: PciFunction;
-  readonly numaNode?: number;
-  readonly label?: string;
-  readonly displayName?: string;
-  readonly model?: ModelSpec;
+/** What {@link PciSystem.addFunction} takes: a function's description plus binding policy. */
+export interface AddFunctionInit extends PciFunctionInit {
   /** Bind a matching registered driver right away (default true, as on hotplug). */
   readonly autoBind?: boolean;
 }
