@@ -4,7 +4,6 @@
  * discovers them (a bridge before the devices behind it); impossible topologies are refused
  * with a {@link TopologyError}.
  */
-import type { ConfigSpace } from "./config-space";
 import type { KDevice } from "./device";
 import type { PciDriver } from "./driver";
 import type { HostBridgeInit } from "./host-bridge";
