@@ -1,9 +1,10 @@
 /**
  * Property tests (fast-check): random strings and mutations of real captures (line deletion,
  * truncation, byte flips) fed to every parser either return facts or throw CaptureParseError,
- * never anything else, and never hang. Plus the 10,000-device performance bound.
+ * never anything else, and never hang. Plus 10,000-device inputs (their speed is in `pnpm bench`).
  */
 import { readFileSync } from "node:fs";
+import { lspciVerboseText } from "../../bench/generated-capture";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { renderLspciTree } from "../../src/export/lspci-tree";
@@ -92,42 +93,23 @@ describe("parsers never fail with anything but CaptureParseError", () => {
   }
 });
 
-describe("performance", () => {
-  it("imports a generated 10,000-device lspci -vvv capture well under a second", () => {
-    const blocks: string[] = [];
-    for (let i = 0; i < 10_000; i++) {
-      const bus = (i >> 5) & 0xff;
-      const dom = i >> 13;
-      const slot = i & 0x1f;
-      blocks.push(
-        `${dom.toString(16).padStart(4, "0")}:${bus.toString(16).padStart(2, "0")}:${slot.toString(16).padStart(2, "0")}.0 Non-Volatile memory controller [0108]: Samsung NVMe [144d:a808] (prog-if 02 [NVM Express])\n` +
-          "\tSubsystem: Samsung Device [144d:a801]\n\tNUMA node: 0\n\tRegion 0: Memory at fc500000 (64-bit, non-prefetchable) [size=16K]\n" +
-          "\tCapabilities: [70] Express (v2) Endpoint, MSI 00\n\t\tLnkCap:\tPort #0, Speed 8GT/s, Width x4, ASPM L1\n\t\tLnkSta:\tSpeed 8GT/s (ok), Width x4 (ok)\n" +
-          "\tKernel driver in use: nvme\n",
-      );
-    }
-    const text = blocks.join("\n");
-    const t0 = performance.now();
+// Speed is measured by `pnpm bench` (pci-core.import10k); these check the large inputs work.
+describe("large inputs", () => {
+  it("imports a generated 10,000-device lspci -vvv capture", () => {
+    const text = lspciVerboseText(10_000);
     const m = importCapture("big.txt", text);
-    const ms = performance.now() - t0;
     expect(m.functions).toHaveLength(10_000);
-    expect(ms).toBeLessThan(1000);
   });
 
-  it("renders and re-imports a 10,000-device lspci -tv tree well under a second each", () => {
+  it("renders and re-imports a 10,000-device lspci -tv tree", () => {
     const functions = [];
     for (let i = 0; i < 10_000; i++) {
       const bus = (i >> 5) & 0xff;
       const dom = i >> 13;
       functions.push({ bdf: `${dom.toString(16).padStart(4, "0")}:${bus.toString(16).padStart(2, "0")}:${(i & 0x1f).toString(16).padStart(2, "0")}.0`, label: `Device ${i}` });
     }
-    const t0 = performance.now();
     const text = renderLspciTree({ functions }, { numeric: false });
-    const t1 = performance.now();
     const m = importCapture("big-tree.txt", text);
-    const t2 = performance.now();
     expect(m.functions).toHaveLength(10_000);
-    expect(t1 - t0).toBeLessThan(1000);
-    expect(t2 - t1).toBeLessThan(1000);
   });
 });

@@ -40,16 +40,13 @@ describe("generateTopology", () => {
     expect(types.filter((t) => t === "upstream-port")).toHaveLength(4);
   });
 
-  test("about 10,000 functions (4,096 endpoints x 4 functions... with VFs) under 16 host bridges build quickly", () => {
-    const t0 = performance.now();
+  test("about 10,000 functions (4,096 endpoints x 4 functions... with VFs) under 16 host bridges build", () => {
+    // Its speed is measured by `pnpm bench` (pci-core.enumerate10k), never by a timed test.
     const spec = generateTopology(BIG);
     const { system } = buildSystem(spec);
-    const ms = performance.now() - t0;
     // 16 x (1 host function + 4 root ports x 26 switch ports + 256 PFs) + 4,096 VFs.
     expect(system.devices.length).toBe(16 * (1 + 4 * 26 + 256) + 4096);
     expect(system.devices.filter((d) => d.type === "endpoint" && !d.isVirtfn)).toHaveLength(4096);
-    // The benchmark figure is ~0.4 s warm; the bound leaves room for a cold JIT and a busy CI.
-    expect(ms).toBeLessThan(5000);
   });
 
   test("arbTopologySpec yields valid specs", () => {
