@@ -5,10 +5,11 @@
 import { Command, CommanderError } from "commander";
 import type { CliIo } from "./io";
 import { CliError } from "./io";
+import { registerKernel } from "./commands/kernel";
 import { registerTopo } from "./commands/topo";
 
 /** Every command group, in the order `--help` lists them. */
-const GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerTopo];
+const GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerTopo, registerKernel];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("p2pdma")

@@ -1,7 +1,7 @@
 /**
  * pci-core benchmarks (wall clock): importing a generated 10,000-device lspci -vvv capture
  * (parse, and parse + build the live model), enumerating a generated ~10,000-function topology
- * from its spec, building from facts, and upstream walks.
+ * from its spec, building from facts, upstream walks, and sysfs / lspci dump export.
  */
 import { importCapture } from "../src/import/detect";
 import { systemFromFacts } from "../src/machine/from-facts";
@@ -11,6 +11,7 @@ import { upstreamChain } from "../src/upstream";
 import { generatedFacts } from "./generated-facts";
 import { lspciVerboseText } from "./generated-capture";
 import { medianMs } from "./timing";
+import { benchExport } from "./export";
 
 export async function run(): Promise<Record<string, unknown>> {
   const text = lspciVerboseText(10_000);
@@ -36,6 +37,7 @@ export async function run(): Promise<Record<string, unknown>> {
     enumerate10k: { functions, buildSystemMs: enumerateMs },
     buildFromFacts: { functions: sys.devices.length, ms: buildMs },
     upstreamWalks: { walks: sys.devices.length, nodesVisited: walked, totalMs: walkMs, nsPerWalk: Math.round((walkMs * 1e6) / sys.devices.length) },
+    export10k: await benchExport(),
   };
 }
 

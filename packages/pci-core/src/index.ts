@@ -128,3 +128,6 @@ export type { BuildOptions, BuiltTopology } from "./enumerate/build";
 export { buildSystem } from "./enumerate/build";
 export { loadTopologyFile } from "./enumerate/load";
 export { DEFAULT_WINDOWS } from "./enumerate/allocate";
+export type { SysfsExportErrorCode, SysfsExportResult } from "./export/sysfs-tree";
+export { exportSysfs, SysfsExportError } from "./export/sysfs-tree";
+export { exportLspciDump, hexDumpLines } from "./export/lspci-dump";

@@ -21,6 +21,8 @@ import {
   PCI_HEADER_TYPE,
   PCI_HEADER_TYPE_MASK,
   PCI_HEADER_TYPE_MFD,
+  PCI_INTERRUPT_LINE,
+  PCI_INTERRUPT_PIN,
   PCI_SUBSYSTEM_ID,
   PCI_SUBSYSTEM_VENDOR_ID,
   PCI_VENDOR_ID,
@@ -52,6 +54,9 @@ export type UnknownFact =
 const PCI_CAP_ID_EXP = 0x10;
 const PCI_EXP_FLAGS = 2;
 const PCI_EXT_CAP_ID_ACS = 0x0d;
+const PCI_CAP_ID_SSVID = 0x0d;
+const PCI_CB_SUBSYSTEM_VENDOR_ID = 0x40;
+const PCI_CB_SUBSYSTEM_ID = 0x42;
 export const PCI_EXP_TYPE = {
   ENDPOINT: 0x0,
   LEG_END: 0x1,
@@ -165,11 +170,35 @@ export class PciFunction extends KDevice {
   get device(): number {
     return this.config.read16(PCI_DEVICE_ID);
   }
+  /**
+   * Models `pci_setup_device`'s subsystem IDs: type 0 headers at 0x2c/0x2e; bridges from the
+   * SSVID capability (0 without one); CardBus at 0x40/0x42; a VF reports its PF's
+   * (`pci_read_vf_config_common`).
+   */
   get subsystemVendor(): number {
-    return this.config.read16(PCI_SUBSYSTEM_VENDOR_ID);
+    return this.subsystemIds()[0];
   }
   get subsystemDevice(): number {
-    return this.config.read16(PCI_SUBSYSTEM_ID);
+    return this.subsystemIds()[1];
+  }
+
+  private subsystemIds(): [number, number] {
+    if (this.physfn) return [this.physfn.subsystemVendor, this.physfn.subsystemDevice];
+    switch (this.headerType) {
+      case 1: {
+        const ssvid = findCapability(this.config, PCI_CAP_ID_SSVID);
+        return ssvid ? [this.config.read16(ssvid + 4), this.config.read16(ssvid + 6)] : [0, 0];
+      }
+      case 2:
+        return [this.config.read16(PCI_CB_SUBSYSTEM_VENDOR_ID), this.config.read16(PCI_CB_SUBSYSTEM_ID)];
+      default:
+        return [this.config.read16(PCI_SUBSYSTEM_VENDOR_ID), this.config.read16(PCI_SUBSYSTEM_ID)];
+    }
+  }
+
+  /** Models `pci_read_irq`: the Interrupt Line when an interrupt pin is wired, else 0. */
+  get irq(): number {
+    return this.config.read8(PCI_INTERRUPT_PIN) !== 0 ? this.config.read8(PCI_INTERRUPT_LINE) : 0;
   }
   /** 24-bit class code (`dev->class`). */
   get classCode(): number {

@@ -72,7 +72,7 @@ export function addPciSysfs(sys: PciSystem, dev: PciFunction): void {
     text("subsystem_device", () => up(dev.subsystemDevice)),
     text("class", () => `0x${hex(dev.classCode, 6)}\n`),
     text("revision", () => `0x${hex(dev.revision, 2)}\n`),
-    text("irq", () => "0\n"),
+    text("irq", () => `${dev.irq}\n`),
     text("numa_node", () => `${dev.numaNode}\n`, 0o644),
     text("resource", () => resourceText(dev)),
     text("enable", () => `${dev.driver ? 1 : 0}\n`, 0o600),

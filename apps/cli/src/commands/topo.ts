@@ -8,6 +8,7 @@ import { renderSystemTree, topologyDot, topologyJson } from "@p2pdma/pci-core";
 import type { CliIo } from "../io";
 import { printJson } from "../io";
 import { loadMachine } from "../load";
+import { registerTopoExport } from "./topo-export";
 
 const collect = (value: string, prev: string[]): string[] => [...prev, value];
 
@@ -28,4 +29,5 @@ export function registerTopo(program: Command, io: CliIo): void {
       else if (format === "dot") io.out(topologyDot(system));
       else io.out(renderSystemTree(system));
     });
+  registerTopoExport(topo, io);
 }
