@@ -6,10 +6,11 @@ import { Command, CommanderError } from "commander";
 import type { CliIo } from "./io";
 import { CliError } from "./io";
 import { registerKernel } from "./commands/kernel";
+import { registerP2p } from "./commands/p2p";
 import { registerTopo } from "./commands/topo";
 
 /** Every command group, in the order `--help` lists them. */
-const GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerTopo, registerKernel];
+const GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerTopo, registerP2p, registerKernel];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("p2pdma")

@@ -3,7 +3,7 @@
  * default groups, attributes, symlinks. Operations return what the syscalls would: 0, the byte
  * count, the text read, or a negative errno; a refused write changes nothing.
  */
-import { EEXIST, EINVAL, EISDIR, ENOENT, EPERM } from "@p2pdma/pci-core";
+import { EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, EPERM } from "@p2pdma/pci-core";
 import type { Nvmet } from "./core";
 import { buildRoot, rootType } from "./configfs-host";
 
@@ -190,7 +190,8 @@ export class NvmetConfigfs {
     if (!a) return -ENOENT;
     if (!a.store) return -EPERM;
     const data = text.length >= CFS_PAGE ? text.slice(0, CFS_PAGE - 1) : text;
-    if (data.length === 0) return 0;
+    // fs/configfs/file.c fill_write_buffer: nothing copied -> -EFAULT (golden nvmet-p2pmem-writes step 55).
+    if (data.length === 0) return -EFAULT;
     return a.store(data);
   }
 }

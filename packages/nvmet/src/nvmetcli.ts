@@ -119,6 +119,9 @@ class Restorer {
 
   /** Writes one attribute; false (error recorded) when refused. */
   write(path: string, jsonPath: string, value: unknown): boolean {
+    // nvmetcli writes with Python's file.write(): an empty string issues no write(2) at all,
+    // so an empty value leaves the attribute as it is (configfs would say EFAULT otherwise).
+    if (String(value) === "") return true;
     const r = this.cfs.write(path, String(value));
     if (r < 0) {
       this.fail(jsonPath, r, `cannot set ${path.split("/").pop() ?? path} to '${String(value)}'`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EACCES, EBUSY, EEXIST, EINVAL, ENOENT, EPERM } from "@p2pdma/pci-core";
+import { EACCES, EBUSY, EEXIST, EFAULT, EINVAL, ENOENT, EPERM } from "@p2pdma/pci-core";
 import { env, NQN, basicSubsys } from "./helpers/setup";
 
 describe("configfs tree (configfs.c 6.12.117)", () => {
@@ -132,7 +132,7 @@ describe("configfs tree (configfs.c 6.12.117)", () => {
     expect(c.read("ports/1/addr_tsas")).toBe("connected\n");
     expect(c.write("ports/1/addr_adrfam", "pcie\n")).toBe(-EINVAL);
     expect(c.write("ports/1/addr_adrfam", "ipv4\n")).toBe(5);
-    expect(c.write("ports/1/addr_traddr", "")).toBe(0);
+    expect(c.write("ports/1/addr_traddr", "")).toBe(-EFAULT); // configfs: a zero-byte write is EFAULT (golden nvmet-p2pmem-writes)
     expect(c.write("ports/1/addr_traddr", "   \n")).toBe(-EINVAL);
     expect(c.write("ports/1/addr_treq", "required\n")).toBe(9);
     expect(c.read("ports/1/addr_treq")).toBe("required\n");

@@ -140,10 +140,38 @@ export class Sysfs {
     return node.store(data);
   }
 
-  /** Names in a directory, sorted, or undefined when `path` is not a directory. */
+  /**
+   * Names in a directory in the order `readdir` returns them (kernfs keeps siblings in an
+   * rbtree ordered by {@link kernfsNameHash}, then by name), or undefined when `path` is not a
+   * directory.
+   */
   list(path: string): string[] | undefined {
     const node = this.lookup(path);
     if (node === undefined || node.kind !== "dir") return undefined;
-    return [...node.entries.keys()].sort();
+    return [...node.entries.keys()]
+      .map((name) => ({ name, hash: kernfsNameHash(name) }))
+      .sort((a, b) => a.hash - b.hash || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((e) => e.name);
   }
+}
+
+const MASK64 = (1n << 64n) - 1n;
+const GOLDEN_RATIO_64 = 0x61c8864680b583ebn;
+const INT_MAX = 0x7fffffff;
+
+/**
+ * Models `kernfs_name_hash(name, NULL)` (fs/kernfs/dir.c) on a 64-bit kernel:
+ * `partial_name_hash` over the bytes, `end_name_hash` = `hash_64(hash, 32)`, kept to 31 bits
+ * with 0, 1 and INT_MAX reserved.
+ */
+export function kernfsNameHash(name: string): number {
+  let hash = 0n;
+  for (const byte of new TextEncoder().encode(name)) {
+    const c = BigInt(byte);
+    hash = ((hash + (c << 4n) + (c >> 4n)) * 11n) & MASK64;
+  }
+  let h = Number(((hash * GOLDEN_RATIO_64) & MASK64) >> 32n) & 0x7fffffff;
+  if (h < 2) h += 2;
+  if (h >= INT_MAX) h = INT_MAX - 1;
+  return h;
 }

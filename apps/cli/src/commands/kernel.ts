@@ -10,6 +10,7 @@ import type { TopologySpec } from "@p2pdma/pci-core";
 import { parseTopology, readSample, sampleNames } from "@p2pdma/pci-core";
 import type { CliIo } from "../io";
 import { CliError, printJson, resolvePath } from "../io";
+import { withModel } from "../kernel/compare";
 import { KernelRunError } from "../kernel/errors";
 import type { QemuConversion } from "../kernel/from-topology";
 import { qemuMachineFromTopology } from "../kernel/from-topology";
@@ -145,6 +146,8 @@ export function registerKernel(program: Command, io: CliIo): void {
         }
         throw e;
       }
+      // The model's record of the same scenario, and every difference, step by step.
+      const cmp = await withModel(result.record, conv.machine, scenario);
       if (opts.json) {
         printJson(io, {
           machine: conv.machine,
@@ -156,12 +159,16 @@ export function registerKernel(program: Command, io: CliIo): void {
           qemu: result.qemuArgv,
           ...(result.runDir !== undefined ? { runDir: result.runDir } : {}),
           kernel: result.record,
+          model: cmp.model,
+          differences: cmp.comparison.differences,
+          notCompared: cmp.comparison.gaps,
         });
         return;
       }
       for (const u of conv.unsupported) io.out(`dropped: ${u}\n`);
       io.out(`Linux ${result.kernelRelease}, -cpu ${conv.machine.cpu}, ${result.seconds.toFixed(1)} s\n`);
       io.out(describeRecord(result.record));
+      io.out(cmp.text);
       if (result.runDir !== undefined) io.out(`run directory: ${result.runDir}\n`);
     });
 }
