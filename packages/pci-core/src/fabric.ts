@@ -71,9 +71,20 @@ export class FabricError extends Error {
   readonly code = "EFABRIC";
 }
 
+/** The shape of a route between one initiator and one region, minus the live ACS check. */
+interface RouteShape {
+  /** Below the common bridge, when one exists and no ACS redirects (null when none is common). */
+  readonly direct: Omit<Route, "target" | "offset"> | null;
+  /** The downstream port whose ACS control decides between `direct` and `viaRootComplex`. */
+  readonly ingress: PciFunction | null;
+  readonly viaRootComplex: Omit<Route, "target" | "offset">;
+}
+
 export class Fabric {
   private regions: MemoryRegion[] = [];
   private readonly counters = new Map<string, LinkCounter>();
+  /** Route shapes per initiator (null = CPU) and region; cleared when regions change. */
+  private shapes = new Map<PciFunction | null, Map<MemoryRegion, RouteShape>>();
 
   constructor(readonly system: PciSystem) {}
 
@@ -112,6 +123,12 @@ export class Fabric {
   /** Removes a region (driver unbind, device removal). */
   detach(region: MemoryRegion): void {
     this.regions = this.regions.filter((r) => r !== region);
+    this.invalidateRoutes();
+  }
+
+  /** Forgets cached route shapes (call after the PCI hierarchy changed, e.g. a removal). */
+  invalidateRoutes(): void {
+    this.shapes = new Map();
   }
 
   private add(region: MemoryRegion): MemoryRegion {
@@ -122,6 +139,7 @@ export class Fabric {
       }
     }
     this.regions.push(region);
+    this.invalidateRoutes();
     this.regions.sort((a, b) => (a.busStart < b.busStart ? -1 : a.busStart > b.busStart ? 1 : 0));
     return region;
   }
@@ -142,16 +160,34 @@ export class Fabric {
 
   /**
    * Routes a request of `length` bytes from `initiator` (a PCI function, or null for the CPU)
-   * to bus address `addr`.
+   * to bus address `addr`. The path's shape is cached per (initiator, region); the ingress
+   * port's ACS control is read on every request, so a changed ACS setting takes effect at once.
    */
   route(initiator: PciFunction | null, addr: bigint, length: number): Route | RouteFailure {
     const target = this.claim(addr);
     if (!target) return { error: "unsupported-request", busAddress: addr };
     if (addr + BigInt(length) > target.busStart + target.size) return { error: "crosses-region-end", busAddress: addr };
     const offset = addr - target.busStart;
-    const base = { target, offset };
+    let perInitiator = this.shapes.get(initiator);
+    if (!perInitiator) {
+      perInitiator = new Map();
+      this.shapes.set(initiator, perInitiator);
+    }
+    let shape = perInitiator.get(target);
+    if (!shape) {
+      shape = this.shapeOf(initiator, target);
+      perInitiator.set(target, shape);
+    }
+    if (shape.direct && !(shape.ingress && redirectsPeerRequests(shape.ingress))) {
+      return { target, offset, ...shape.direct };
+    }
+    return { target, offset, ...shape.viaRootComplex, redirectedBy: shape.direct ? shape.ingress : null };
+  }
+
+  private shapeOf(initiator: PciFunction | null, target: MemoryRegion): RouteShape {
     if (initiator !== null && initiator === target.owner) {
-      return { ...base, hops: [], turnsAt: null, redirectedBy: null, throughRootComplex: false };
+      const local = { hops: [], turnsAt: null, redirectedBy: null, throughRootComplex: false };
+      return { direct: local, ingress: null, viaRootComplex: local };
     }
     const up = initiator ? upstreamChain(initiator) : [];
     const down = target.owner ? upstreamChain(target.owner) : [];
@@ -167,19 +203,16 @@ export class Fabric {
       }
     }
     // ACS: the downstream port where the request enters the switch that holds the common bridge.
-    let redirectedBy: PciFunction | null = null;
-    if (common && upIdx >= 1 && common.type === "upstream-port") {
-      const ingress = up[upIdx - 1]!;
-      const acs = ingress.acs();
-      if (acs !== null && acs !== "unknown" && acs.ctl & (PCI_ACS_RR | PCI_ACS_EC)) redirectedBy = ingress;
-    }
-    const hops: Hop[] = [];
-    if (common && !redirectedBy) {
+    const ingress = common && upIdx >= 1 && common.type === "upstream-port" ? up[upIdx - 1]! : null;
+    let direct: RouteShape["direct"] = null;
+    if (common) {
+      const hops: Hop[] = [];
       for (let i = 0; i < upIdx; i++) this.pushLink(hops, up[i]!, "up");
       const j = downIndex.get(common)!;
       for (let i = j - 1; i >= 0; i--) this.pushLink(hops, down[i]!, "down");
-      return { ...base, hops, turnsAt: common, redirectedBy: null, throughRootComplex: false };
+      direct = { hops, turnsAt: common, redirectedBy: null, throughRootComplex: false };
     }
+    const hops: Hop[] = [];
     for (const d of up) this.pushLink(hops, d, "up");
     const fromHb = initiator ? initiator.bus.hostBridge : null;
     const toHb = target.owner ? target.owner.bus.hostBridge : null;
@@ -189,7 +222,7 @@ export class Fabric {
       hops.push({ link: interBridgeLink(fromHb, toHb), dir: "down" });
     }
     for (let i = down.length - 1; i >= 0; i--) this.pushLink(hops, down[i]!, "down");
-    return { ...base, hops, turnsAt: null, redirectedBy, throughRootComplex: true };
+    return { direct, ingress, viaRootComplex: { hops, turnsAt: null, redirectedBy: null, throughRootComplex: true } };
   }
 
   /** The physical link above `dev` (shared by the functions of one device), if it has one. */
@@ -243,6 +276,12 @@ export class Fabric {
   allRegions(): readonly MemoryRegion[] {
     return this.regions;
   }
+}
+
+/** Whether a port's ACS control redirects peer requests (P2P Request Redirect or Egress Control). */
+function redirectsPeerRequests(port: PciFunction): boolean {
+  const acs = port.acs();
+  return acs !== null && acs !== "unknown" && (acs.ctl & (PCI_ACS_RR | PCI_ACS_EC)) !== 0;
 }
 
 function slotName(dev: PciFunction): string {

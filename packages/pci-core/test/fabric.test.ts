@@ -100,4 +100,17 @@ describe("PCIe fabric routing", () => {
       { link: "0000:02:03.0->0000:06:00", dir: "down" },
     ]);
   });
+
+  it("route shapes are cached, but an ACS change on the ingress port takes effect at once", () => {
+    const { sys, fabric } = setup();
+    const nic = sys.getDeviceByName("0000:03:00.0")!;
+    expect(ok(fabric.route(nic, CMB, 64)).throughRootComplex).toBe(false);
+    const dsp = sys.getDeviceByName("0000:02:00.0")!;
+    dsp.config.write16(dsp.acsCap + 6, 0x04); // setpci: P2P Request Redirect on
+    const redirected = ok(fabric.route(nic, CMB, 64));
+    expect(redirected.throughRootComplex).toBe(true);
+    expect(redirected.redirectedBy?.name).toBe("0000:02:00.0");
+    dsp.config.write16(dsp.acsCap + 6, 0);
+    expect(ok(fabric.route(nic, CMB, 64)).throughRootComplex).toBe(false);
+  });
 });
