@@ -32,3 +32,4 @@ export { nvmetReqInit, nvmetReqComplete, nvmetReqAllocSgls, nvmetReqFreeSgls, bi
 export { createTarget } from "./target";
 export type { TargetOptions, Target } from "./target";
 export * as nvmeSpec from "./spec/nvme";
+export * from "./adapters/index";

@@ -13,7 +13,7 @@ import type { NvmetCtrl, NvmetFabricsOps, NvmetPort } from "./nvmet";
 import { bindSq, nvmetReqAllocSgls, nvmetReqComplete, nvmetReqFreeSgls, nvmetReqInit } from "./req";
 import { PAGE_SIZE } from "./sgl";
 import type { SgEntry } from "./sgl";
-import { NVME_CMD, NVME_KEY_SGL_FMT_DATA_DESC, NVME_SC, NVME_SGL_FMT_ADDRESS, NVME_SGL_FMT_DATA_DESC, NVME_SGL_FMT_INVALIDATE, NVME_SGL_FMT_OFFSET, NVME_STATUS_DNR, NVMF_TRTYPE, SQE, SQE_SIZE } from "./spec/nvme";
+import { NVME_KEY_SGL_FMT_DATA_DESC, NVME_SC, NVME_SGL_FMT_ADDRESS, NVME_SGL_FMT_DATA_DESC, NVME_SGL_FMT_INVALIDATE, NVME_SGL_FMT_OFFSET, NVME_STATUS_DNR, NVMF_TRTYPE, SQE, SQE_SIZE } from "./spec/nvme";
 
 /** `NVMET_RDMA_DEFAULT_INLINE_DATA_SIZE`, `..._MAX_...`, queue sizes and MDTS. */
 export const NVMET_RDMA_DEFAULT_INLINE_DATA_SIZE = PAGE_SIZE;
@@ -115,7 +115,7 @@ export class NvmetRdmaQueue {
       };
       req.done = (r) => {
         // queue_response: RDMA WRITE of read data before the response
-        if (keyed && r.sg && !r.cqe.status && r.opcode !== NVME_CMD.WRITE && r.transferLen) {
+        if (keyed && r.sg && !r.cqe.status && !nvmeIsWrite(r) && r.transferLen) {
           void this.rw.rwCtxPost(r.sg, keyed.addr, keyed.key, true).then(() => finish(r));
         } else finish(r);
       };
@@ -160,7 +160,7 @@ export class NvmetRdmaQueue {
         nvmetReqComplete(req, status);
         return;
       }
-      if (keyed && req.sg && req.transferLen && req.opcode === NVME_CMD.WRITE) {
+      if (keyed && req.sg && req.transferLen && nvmeIsWrite(req)) {
         const k = keyed;
         void this.rw.rwCtxPost(req.sg, k.addr, k.key, false).then((r) => {
           if (r < 0) nvmetReqComplete(req, NVME_SC.DATA_XFER_ERROR);
@@ -208,5 +208,16 @@ export class NvmetRdmaQueue {
 
 /** `nvme_is_write`: opcode bit 0 (host to controller data). */
 function isWrite(req: NvmetReq): boolean {
+  return (req.opcode & 1) === 1;
+}
+
+/**
+ * Models `nvme_is_write()` (include/linux/nvme.h): data flows host to controller when bit 0 of
+ * the opcode is set, or, for a Fabrics command, bit 0 of its fctype (Connect carries data in).
+ */
+function nvmeIsWrite(req: NvmetReq): boolean {
+  const FABRICS_OPCODE = 0x7f;
+  const FCTYPE_OFFSET = 4;
+  if (req.opcode === FABRICS_OPCODE) return (req.u8(FCTYPE_OFFSET) & 1) === 1;
   return (req.opcode & 1) === 1;
 }
