@@ -5,6 +5,7 @@
  * allocations are freed, and the caller can observe what it is waiting for.
  */
 import type { KernelMode, PciFunction } from "@p2pdma/pci-core";
+import { MapTypeXarray } from "./xarray";
 import type { DevPagemap, PercpuRef } from "./page";
 import type { MapType } from "./spec/map-type";
 import { GenPool } from "./pool";
@@ -34,7 +35,7 @@ export class ProviderState {
   readonly pool: GenPool<DevPagemap>;
   published = false;
   /** 6.12 `map_types` xarray: client index -> cached map type. */
-  readonly mapTypes = new Map<number, MapType>();
+  readonly mapTypes = new MapTypeXarray();
   readonly pagemaps: DevPagemap[] = [];
   /** 4.20 `devmap_ref` (one per provider); unused in 6.12 where each page map has its own. */
   readonly ref: PercpuRef = { count: 0, dying: false };
