@@ -7,7 +7,6 @@
 import type { KernelMode, PciFunction } from "@p2pdma/pci-core";
 import { MapTypeXarray } from "./xarray";
 import type { DevPagemap, PercpuRef } from "./page";
-import type { MapType } from "./spec/map-type";
 import { GenPool } from "./pool";
 import { PAGE_SHIFT } from "./spec/constants";
 
