@@ -7,12 +7,13 @@ import type { CliIo } from "./io";
 import { CliError } from "./io";
 import { registerKernel } from "./commands/kernel";
 import { registerNvme } from "./commands/nvme";
+import { registerNvmet } from "./commands/nvmet";
 import { registerP2p } from "./commands/p2p";
 import { registerRun } from "./commands/run";
 import { registerTopo } from "./commands/topo";
 
 /** Every command group, in the order `--help` lists them. */
-const GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerRun, registerTopo, registerP2p, registerNvme, registerKernel];
+const GROUPS: readonly ((program: Command, io: CliIo) => void)[] = [registerRun, registerTopo, registerP2p, registerNvme, registerNvmet, registerKernel];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("p2pdma")

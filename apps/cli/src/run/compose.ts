@@ -37,6 +37,17 @@ export interface FallbackReport {
   readonly bytes: number;
 }
 
+/** `pci_p2pdma_distance_many(provider, [NIC, namespace devices])` for one published provider. */
+export interface VerdictReport {
+  readonly provider: string;
+  readonly clients: readonly string[];
+  /** NOT_SUPPORTED, THRU_HOST_BRIDGE or BUS_ADDR (4.20: derived from the distance). */
+  readonly mapType: string | null;
+  readonly distance: number | null;
+  /** The kernel's explanation for every client it refused (verbose lines), empty when supported. */
+  readonly why: readonly string[];
+}
+
 /** One run (P2P on or off). */
 export interface RunReport {
   readonly p2p: boolean;
@@ -50,6 +61,8 @@ export interface RunReport {
   readonly wire: { readonly toTarget: number; readonly toHost: number };
   readonly namespaces: readonly NamespaceReport[];
   readonly fallbacks: readonly FallbackReport[];
+  /** Whether the NIC and the namespaces' devices can share each provider (the P2PDMA verdicts). */
+  readonly verdicts: readonly VerdictReport[];
   readonly verified: boolean;
   readonly discovery: readonly { subnqn: string; traddr: string }[];
   readonly write: PhaseResult;
@@ -151,13 +164,22 @@ export async function runOnce(s: Scenario, o: { readonly topologyText: string; r
     const p = fb.get(k);
     fb.set(k, { nsid: e.nsid, reason: e.reason, count: (p?.count ?? 0) + 1, bytes: (p?.bytes ?? 0) + e.length });
   }
+  const log = t.system.log.all().map((l) => l.text);
+  const clients = [t.nic, ...s.namespaces.map((p) => t.ssds.get(p)?.disk).filter((f) => f !== undefined)];
+  const verdicts: VerdictReport[] = t.system.devices
+    .filter((d) => t.p2p.p2p.core.state(d)?.published)
+    .map((prov) => {
+      const v = t.p2p.p2p.distanceMany(prov, clients, true, { kernel: o.kernel });
+      const why = v.clients.filter((c) => c.verdict && c.verdict.mapType === "NOT_SUPPORTED").flatMap((c) => c.verdict!.lines.map((l) => l.line.text));
+      return { provider: prov.name, clients: clients.map((c) => c.name), mapType: v.mapType, distance: v.distance, why: [...new Set(why)] };
+    });
   const gbps = (p: PhaseResult) => (p.durationNs ? p.bytes / p.durationNs : 0);
   return {
     p2p: o.p2p, kernel: o.kernel, seed: o.seed, payloadBytes: 2 * bytes, dramPayloadBytes: dram,
-    upstreamLink: usp ? linkAbove(usp) : null, links, wire: r.wire, namespaces, fallbacks: [...fb.values()], verified,
+    upstreamLink: usp ? linkAbove(usp) : null, links, wire: r.wire, namespaces, fallbacks: [...fb.values()], verdicts, verified,
     discovery: r.disc.map((d) => ({ subnqn: d.subnqn, traddr: d.traddr })),
     write: r.write, read: r.read, throughputGBps: { write: gbps(r.write), read: gbps(r.read) },
-    log: t.system.log.all().map((l) => l.text),
+    log,
     notes: [
       "SSD and RNIC data movers are stand-ins until nvme-pci's host driver and rdma-rw land (apps/cli/src/run/target/ssd.ts, rdma-wire.ts)",
       "control traffic (capsules, SQEs, CQEs, doorbells) is not routed on PCIe links; payload only",

@@ -16,6 +16,7 @@ export function renderRuns(runs: readonly RunReport[]): string {
     `read               ${r.throughputGBps.read.toFixed(2)} GB/s, ${(r.read.meanLatencyNs / 1000).toFixed(1)} us mean`,
     `verified           ${r.verified ? "yes" : "NO"}`,
     ...r.namespaces.map((n) => `nsid ${n.nsid} ${n.device.padEnd(12)} ${n.error ? "disabled" : `-> ${n.provider ?? "system memory"}`}`),
+    ...r.verdicts.map((v) => `verdict ${v.provider.padEnd(12)} ${v.mapType ?? "depends on unknown facts"}`),
     ...(r.fallbacks.length ? r.fallbacks.map((f) => `fallback nsid ${f.nsid ?? "-"}: ${f.reason} x${f.count}`) : ["fallbacks          none"]),
   ];
   const cols = runs.map(col);
@@ -24,7 +25,8 @@ export function renderRuns(runs: readonly RunReport[]): string {
   const lines: string[] = [];
   for (let i = 0; i < rows; i++) lines.push(cols.map((c) => (c[i] ?? "").padEnd(width)).join("").trimEnd());
   const errs = runs.flatMap((r) => r.namespaces.filter((n) => n.error).map((n) => `P2P ${r.p2p ? "on" : "off"} nsid ${n.nsid}: ${n.error}`));
-  return [...lines, ...errs, ""].join("\n");
+  const why = [...new Set(runs.flatMap((r) => r.verdicts.flatMap((v) => v.why)))];
+  return [...lines, ...errs, ...why.map((w) => `why: ${w}`), ""].join("\n");
 }
 
 function sumLink(r: RunReport, link: string): number {
