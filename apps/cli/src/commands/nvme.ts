@@ -73,12 +73,10 @@ export function registerNvme(program: Command, io: CliIo): void {
       const cmbmsc = c.bar.readq(NVME_REG.CMBMSC);
       const unit = cmbSizeUnitOf(cmbsz);
       const p2pDir = `/bus/pci/devices/${c.pdev.name}/p2pmem`;
+      // A sysfs read answers text or a negative errno (no p2pmem/ group without a registered CMB).
       const read = (f: string): string | null => {
-        try {
-          return String(fs.read(`${p2pDir}/${f}`)).trim();
-        } catch {
-          return null;
-        }
+        const v = fs.read(`${p2pDir}/${f}`);
+        return typeof v === "number" ? null : typeof v === "string" ? v.trim() : new TextDecoder().decode(v).trim();
       };
       return {
         controller: c.name,

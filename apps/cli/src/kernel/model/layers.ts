@@ -7,10 +7,18 @@
  * {@link ModelLayers.missing}; the runner then records the steps that need it as gaps (never
  * as agreeing).
  */
-import type { PciFunction, PciSystem } from "@p2pdma/pci-core";
+import type { KDevice, LogLine, PciFunction, PciSystem } from "@p2pdma/pci-core";
 import type { P2pdma } from "@p2pdma/p2pdma";
-import type { BlockDevice, P2pDmaApi } from "@p2pdma/nvmet";
+import type { UserMapping } from "@p2pdma/p2pdma";
+import type { BlockDevice, EnableStoreResult, P2pDmaApi, P2pProvider } from "@p2pdma/nvmet";
+import { P2pdmaAdapter } from "@p2pdma/nvmet";
+import type { NvmeMachine } from "@p2pdma/nvme-pci";
+import { attachNvme } from "@p2pdma/nvme-pci";
+import { DiskRegistry } from "@p2pdma/block";
 import type { QemuNvme } from "../machine";
+import type { DiskHost } from "./block-device";
+import { modelDisk } from "./block-device";
+import { loopDisk } from "./loop";
 
 /** A block device the model can open by path, with the direct-I/O entry the p2pio step uses. */
 export interface ModelDisk extends BlockDevice {
@@ -18,10 +26,10 @@ export interface ModelDisk extends BlockDevice {
   readonly path: string;
   /**
    * An O_DIRECT `pwrite`/`pread` of `length` bytes at byte `offset` from a user buffer that is
-   * a `p2pmem/allocate` mapping of `provider` (GUP with FOLL_PCI_P2PDMA, bio, DMA mapping):
-   * the byte count or a negative errno (`-EREMOTEIO`); log lines go to the system log.
+   * the `p2pmem/allocate` mapping `mapping` of `provider` (GUP with FOLL_PCI_P2PDMA, bio, DMA
+   * mapping): the byte count or a negative errno (`-EREMOTEIO`); log lines go to the system log.
    */
-  directIo(op: "read" | "write", offset: number, length: number, provider: PciFunction): Promise<number>;
+  directIo(op: "read" | "write", offset: number, length: number, provider: PciFunction, mapping: UserMapping): Promise<number>;
 }
 
 /** One NVMe controller the host driver probed. */
@@ -52,17 +60,75 @@ export interface ModelLayers {
 }
 
 /**
- * The layers as they stand: which of them the runner can use. Today `@p2pdma/nvme-pci` exports
- * only its device model's folder (no host driver `attach`), `@p2pdma/block` exports nothing,
- * and nvmet's P2P adapter (packages/nvmet/src/adapters) has not landed; when they do, their
- * entry points are wired here and the names leave `missing`.
+ * nvmet's P2P adapter as the kernel logs: `@p2pdma/p2pdma` already appends what
+ * `pci_p2pdma_enable_store` / `pci_p2pdma_distance_many` print to the machine's log and also
+ * returns those lines, and nvmet appends the returned lines again; the kernel prints them once.
+ */
+class LoggedOnceP2pdmaAdapter extends P2pdmaAdapter {
+  override enableStore(text: string): EnableStoreResult {
+    return { ...super.enableStore(text), log: [] };
+  }
+
+  override distance(provider: P2pProvider, client: KDevice, verbose: boolean): { readonly distance: number; readonly log: readonly LogLine[] } {
+    return { ...super.distance(provider, client, verbose), log: [] };
+  }
+}
+
+/** One machine's nvme-pci bring-up (every controller at once, as `attachNvme` does) and nvmet adapter. */
+interface Host extends DiskHost {
+  readonly nvme: NvmeMachine;
+  nvmetAdapter: P2pdmaAdapter | null;
+}
+
+const HOSTS = new WeakMap<PciSystem, Host>();
+
+/** The machine's nvme-pci layer: `attachNvme` registers the driver, which probes every QEMU NVMe function in bus order. */
+function hostOf(m: ModelMachine): Host {
+  let h = HOSTS.get(m.system);
+  if (!h) {
+    const nvme = attachNvme(m.system, { kernel: "6.12" });
+    const host: Host = {
+      nvme,
+      fabric: nvme.fabric,
+      mem: nvme.mem,
+      p2p: nvme.p2p,
+      nvmetAdapter: null,
+      adapter: () => host.nvmetAdapter,
+    };
+    h = host;
+    HOSTS.set(m.system, h);
+  }
+  return h;
+}
+
+/**
+ * The layers over the real packages: `@p2pdma/nvme-pci` `attachNvme` (the driver probes all of
+ * the machine's controllers on the first call; each call returns one), `@p2pdma/block` gendisks
+ * and `directIo` (block-device.ts, loop.ts), and `@p2pdma/nvmet`'s `P2pdmaAdapter`.
  */
 export function defaultLayers(): ModelLayers {
   return {
-    missing: [
-      "nvme-pci host driver (attach: nvme_map_cmb, SQ in CMB, nvmeN class device, namespaces) not exported by @p2pdma/nvme-pci",
-      "block layer (disks, loop devices, O_DIRECT bios with BLK_FEAT_PCI_P2PDMA) not exported by @p2pdma/block",
-      "nvmet P2P adapter (P2pDmaApi over @p2pdma/p2pdma) not exported by @p2pdma/nvmet",
-    ],
+    missing: [],
+    attachNvme(m, pdev): ModelNvmeController {
+      const h = hostOf(m);
+      const ctrl = h.nvme.driver.controllers.get(pdev);
+      if (!ctrl) throw new Error(`model: the nvme driver did not bind ${pdev.name}`);
+      const namespaces = new Map<number, ModelDisk>();
+      for (const ns of ctrl.namespaces) namespaces.set(ns.nsid, modelDisk(`/dev/${ns.disk.diskName}`, ns.disk, h));
+      return { name: ctrl.name, pdev, namespaces };
+    },
+    nvmetP2p(m): P2pDmaApi {
+      const h = hostOf(m);
+      h.nvmetAdapter ??= new LoggedOnceP2pdmaAdapter({ system: m.system, kernel: "6.12" });
+      return h.nvmetAdapter;
+    },
+    loopDevice(m, dev, size): ModelDisk | number {
+      const h = hostOf(m);
+      const name = dev.replace(/^\/dev\//, "");
+      if (!/^loop\d+$/.test(name)) return -2;
+      if (DiskRegistry.of(m.system).get(name)) return -16;
+      const disk = loopDisk(name, size, { mode: "6.12", mem: h.mem, registryOwner: m.system, log: (l) => m.system.log.append(l) });
+      return modelDisk(dev, disk, h);
+    },
   };
 }

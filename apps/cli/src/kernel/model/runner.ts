@@ -8,7 +8,7 @@
 import type { LogLine, PciFunction } from "@p2pdma/pci-core";
 import { VirtualClock, buildSystem, errnoName, findExtCapability, mulberry32, pciCapIds } from "@p2pdma/pci-core";
 import { P2pdma, mmapAllocate, munmapAllocate } from "@p2pdma/p2pdma";
-import { Nvmet, NvmetConfigfs } from "@p2pdma/nvmet";
+import { MemoryFile, Nvmet, NvmetConfigfs } from "@p2pdma/nvmet";
 import type { BackingFile, BlockDevice, NvmetVfs } from "@p2pdma/nvmet";
 import type { QemuCpu, QemuMachineSpec } from "../machine";
 import { layoutMachine } from "../machine";
@@ -112,7 +112,10 @@ class ModelRun {
   private vfs(): NvmetVfs {
     return {
       openBlock: (path: string): BlockDevice | number => this.disks.get(path) ?? (this.files.has(path) ? -15 : -2),
-      openFile: (): BackingFile | number => -2,
+      openFile: (path: string): BackingFile | number => {
+        const f = this.files.get(path);
+        return f ? new MemoryFile(f.size) : -2;
+      },
     };
   }
 
@@ -238,7 +241,8 @@ const P2PMEM_LIST = "for d in /sys/bus/pci/devices/*; do [ -d $d/p2pmem ] && ech
 function shellStep(run: ModelRun, command: string): Outcome {
   if (command === P2PMEM_LIST) {
     if (!run.layers.attachNvme) throw new Gap(run.missingLayer("nvme-pci"));
-    const names = run.m.system.sysfs.list("/bus/pci/devices") ?? [];
+    // The shell expands the glob sorted (kernfs readdir order does not show through `*`).
+    const names = [...(run.m.system.sysfs.list("/bus/pci/devices") ?? [])].sort();
     return { value: names.filter((n) => run.m.system.sysfs.list(`/bus/pci/devices/${n}/p2pmem`) !== undefined).map((n) => `${n}\n`).join(""), exitCode: 0 };
   }
   const parts = command.split("&&").map((p) => p.trim());
@@ -290,7 +294,7 @@ async function p2pioStep(run: ModelRun, step: Extract<ScenarioStep, { op: "p2pio
     const ops: ("read" | "write")[] = step.mode === "roundtrip" ? ["write", "read"] : [step.mode];
     for (const op of ops) {
       stage = op === "write" ? "pwrite" : "pread";
-      bytes = await disk.directIo(op, step.offset ?? 0, step.length, pdev);
+      bytes = await disk.directIo(op, step.offset ?? 0, step.length, pdev, mm.mapping);
       if (bytes < 0) {
         err = errno(bytes);
         bytes = -1;

@@ -9,7 +9,7 @@
  *   (SV TB RR CR UF DT) whose control register QEMU resets to 0;
  * - `x3130-upstream` 104c:8232 rev 2 and `xio3130-downstream` 104c:8233 rev 1, without ACS;
  * - `nvme` 1b36:0010 rev 2, class 010802, BAR 0 (16 KiB, 64-bit) and, with `cmb_size_mb`, the
- *   CMB in BAR 2 (64-bit prefetchable, the CMB's size) with CMBSZ = SZ<<12 | SZU 1 MiB |
+ *   CMB in BAR 2 (64-bit prefetchable, the CMB's size) with CMBSZ = SZ<<12 | SZU 1 MiB (2<<8) |
  *   WDS RDS LISTS SQS (0x21d); `legacy-cmb=on` is the NVMe 1.3 register scheme.
  */
 import type { EndpointSpec, FunctionSpec, HostBridgeSpec, NodeSpec, RootPortSpec, SwitchSpec, TopologySpec } from "@p2pdma/pci-core";
@@ -47,6 +47,8 @@ export const QEMU_NVME = {
   bar0Size: 16n * KiB,
   cmbBar: 2,
   cmbFlags: { sqs: true, cqs: false, lists: true, rds: true, wds: true },
+  /** CMBSZ.SZU QEMU uses: 2 = 1 MiB. */
+  cmbSizeUnit: 2,
 } as const;
 
 /** The model description (`model:` of the topology format) of one QEMU NVMe controller. */
@@ -61,7 +63,9 @@ export function nvmeModelSpec(n: QemuNvme): { kind: "nvme"; [key: string]: unkno
             bar: QEMU_NVME.cmbBar,
             offset: 0n,
             ...QEMU_NVME.cmbFlags,
-            version: n.legacyCmb === true ? "1.3" : "1.4",
+            // hw/nvme/ctrl.c always reports the size in 1 MiB units (CMBSZ.SZU = 2).
+            szu: QEMU_NVME.cmbSizeUnit,
+            scheme: n.legacyCmb === true ? "1.3" : "1.4",
           },
         }
       : {}),
