@@ -59,12 +59,14 @@ export class P2pdmaAdapter implements P2pDmaApi {
     return dev;
   }
 
+  // @p2pdma/p2pdma already appends its lines to the machine's kernel log, which nvmet shares:
+  // the adapter hands nvmet no lines of its own, or every line would be printed twice.
   enableStore(text: string): EnableStoreResult {
     const r = this.p2p.enableStore(text, { kernel: this.kernel });
-    if (r.ret !== 0) return { errno: r.ret, log: r.log };
+    if (r.ret !== 0) return { errno: r.ret, log: [] };
     const provider = r.p2pDev ? this.providerOf(r.p2pDev) : null;
     if (provider) this.get(provider);
-    return { errno: 0, use: r.use ?? false, provider, log: r.log };
+    return { errno: 0, use: r.use ?? false, provider, log: [] };
   }
 
   enableShow(provider: P2pProvider | null, use: boolean): string {
@@ -73,7 +75,7 @@ export class P2pdmaAdapter implements P2pDmaApi {
 
   distance(provider: P2pProvider, client: KDevice, verbose: boolean): { readonly distance: number; readonly log: readonly LogLine[] } {
     const r = this.p2p.distanceMany(this.fn(provider), [client], verbose, { kernel: this.kernel });
-    return { distance: r.distance ?? -1, log: r.log };
+    return { distance: r.distance ?? -1, log: [] };
   }
 
   findMany(clients: readonly KDevice[]): P2pProvider | null {

@@ -7,10 +7,10 @@
  * {@link ModelLayers.missing}; the runner then records the steps that need it as gaps (never
  * as agreeing).
  */
-import type { KDevice, LogLine, PciFunction, PciSystem } from "@p2pdma/pci-core";
+import type { PciFunction, PciSystem } from "@p2pdma/pci-core";
 import type { P2pdma } from "@p2pdma/p2pdma";
 import type { UserMapping } from "@p2pdma/p2pdma";
-import type { BlockDevice, EnableStoreResult, P2pDmaApi, P2pProvider } from "@p2pdma/nvmet";
+import type { BlockDevice, P2pDmaApi } from "@p2pdma/nvmet";
 import { P2pdmaAdapter } from "@p2pdma/nvmet";
 import type { NvmeMachine } from "@p2pdma/nvme-pci";
 import { attachNvme } from "@p2pdma/nvme-pci";
@@ -64,16 +64,6 @@ export interface ModelLayers {
  * `pci_p2pdma_enable_store` / `pci_p2pdma_distance_many` print to the machine's log and also
  * returns those lines, and nvmet appends the returned lines again; the kernel prints them once.
  */
-class LoggedOnceP2pdmaAdapter extends P2pdmaAdapter {
-  override enableStore(text: string): EnableStoreResult {
-    return { ...super.enableStore(text), log: [] };
-  }
-
-  override distance(provider: P2pProvider, client: KDevice, verbose: boolean): { readonly distance: number; readonly log: readonly LogLine[] } {
-    return { ...super.distance(provider, client, verbose), log: [] };
-  }
-}
-
 /** One machine's nvme-pci bring-up (every controller at once, as `attachNvme` does) and nvmet adapter. */
 interface Host extends DiskHost {
   readonly nvme: NvmeMachine;
@@ -119,7 +109,7 @@ export function defaultLayers(): ModelLayers {
     },
     nvmetP2p(m): P2pDmaApi {
       const h = hostOf(m);
-      h.nvmetAdapter ??= new LoggedOnceP2pdmaAdapter({ system: m.system, kernel: "6.12" });
+      h.nvmetAdapter ??= new P2pdmaAdapter({ system: m.system, kernel: "6.12" });
       return h.nvmetAdapter;
     },
     loopDevice(m, dev, size): ModelDisk | number {
