@@ -131,3 +131,4 @@ export { DEFAULT_WINDOWS } from "./enumerate/allocate";
 export type { SysfsExportErrorCode, SysfsExportResult } from "./export/sysfs-tree";
 export { exportSysfs, SysfsExportError } from "./export/sysfs-tree";
 export { exportLspciDump, hexDumpLines } from "./export/lspci-dump";
+export { pciePortDriver } from "./drivers/pcie-portdrv";

@@ -40,6 +40,13 @@ export class Cmb {
     this.unit = cmbSizeUnit(this.szu);
     let loc = setField(0, CMBLOC.BIR, opts.bar);
     loc = setField(loc, CMBLOC.OFST, Number(opts.offset / this.unit));
+    const f = opts.locFlags ?? {};
+    if (f.cqmms) loc = setField(loc, CMBLOC.CQMMS, 1);
+    if (f.cqpds) loc = setField(loc, CMBLOC.CQPDS, 1);
+    if (f.cdpmls) loc = setField(loc, CMBLOC.CDPMLS, 1);
+    if (f.cdpcils) loc = setField(loc, CMBLOC.CDPCILS, 1);
+    if (f.cdmmms) loc = setField(loc, CMBLOC.CDMMMS, 1);
+    if (f.cqda) loc = setField(loc, CMBLOC.CQDA, 1);
     this.cmbloc = loc;
     let sz = (opts.sqs ? CMBSZ_BITS.SQS : 0) | (opts.cqs ? CMBSZ_BITS.CQS : 0) | (opts.lists ? CMBSZ_BITS.LISTS : 0);
     sz |= (opts.rds ? CMBSZ_BITS.RDS : 0) | (opts.wds ? CMBSZ_BITS.WDS : 0);

@@ -44,6 +44,11 @@ export interface CmbOptions {
   readonly lists: boolean;
   readonly rds: boolean;
   readonly wds: boolean;
+  /**
+   * CMBLOC support bits (NVMe 1.4 §3.1.11): which mixed/independent placements the controller
+   * accepts. Reported as set; QEMU's nvme sets CDPMLS and CDPCILS (CMBLOC 0x60 | BIR).
+   */
+  readonly locFlags?: Readonly<Partial<Record<"cqmms" | "cqpds" | "cdpmls" | "cdpcils" | "cdmmms" | "cqda", boolean>>>;
 }
 
 /** Latency and bandwidth used to schedule completions on the virtual clock. */
@@ -338,6 +343,14 @@ export function controllerOptionsFromModel(
           rds: boolOf(c["rds"], false),
           wds: boolOf(c["wds"], false),
           ...(typeof c["szu"] === "number" ? { szu: c["szu"] } : {}),
+          locFlags: {
+            cqmms: boolOf(c["cqmms"], false),
+            cqpds: boolOf(c["cqpds"], false),
+            cdpmls: boolOf(c["cdpmls"], false),
+            cdpcils: boolOf(c["cdpcils"], false),
+            cdmmms: boolOf(c["cdmmms"], false),
+            cqda: boolOf(c["cqda"], false),
+          },
         };
   const mb = model["memoryBar"] as Record<string, unknown> | undefined;
   return resolveControllerOptions({

@@ -6,7 +6,7 @@
  * emulate, is recorded as a gap with its reason; gaps are never counted as agreement.
  */
 import type { LogLine, PciFunction } from "@p2pdma/pci-core";
-import { VirtualClock, buildSystem, errnoName, findExtCapability, mulberry32, pciCapIds } from "@p2pdma/pci-core";
+import { VirtualClock, buildSystem, errnoName, findExtCapability, mulberry32, pciCapIds, pciePortDriver } from "@p2pdma/pci-core";
 import { P2pdma, mmapAllocate, munmapAllocate } from "@p2pdma/p2pdma";
 import { MemoryFile, Nvmet, NvmetConfigfs } from "@p2pdma/nvmet";
 import type { BackingFile, BlockDevice, NvmetVfs } from "@p2pdma/nvmet";
@@ -83,6 +83,8 @@ class ModelRun {
     opts: RunModelOptions,
   ) {
     const built = buildSystem(topologyOfMachine(machine, opts.rules ?? {}));
+    // Built into the kernel: portdrv binds every PCIe port at boot ("pcieport <bdf>: ..." lines).
+    built.system.registerDriver(pciePortDriver);
     const system = built.system;
     this.m = { system, p2p: P2pdma.of(system, { kernel: "6.12" }) };
     this.missing = layers.missing;

@@ -63,8 +63,11 @@ export function nvmeModelSpec(n: QemuNvme): { kind: "nvme"; [key: string]: unkno
             bar: QEMU_NVME.cmbBar,
             offset: 0n,
             ...QEMU_NVME.cmbFlags,
-            // hw/nvme/ctrl.c always reports the size in 1 MiB units (CMBSZ.SZU = 2).
+            // hw/nvme/ctrl.c always reports the size in 1 MiB units (CMBSZ.SZU = 2), and sets
+            // CMBLOC.CDPMLS and CDPCILS (the real kernel reads cmbloc x00000062).
             szu: QEMU_NVME.cmbSizeUnit,
+            cdpmls: true,
+            cdpcils: true,
             scheme: n.legacyCmb === true ? "1.3" : "1.4",
           },
         }
