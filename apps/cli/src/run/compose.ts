@@ -5,7 +5,7 @@
  * clock; then where every payload byte went.
  */
 import type { KernelMode } from "@p2pdma/pci-core";
-import { VirtualClock, linkAbove, upstreamChain } from "@p2pdma/pci-core";
+import { linkAbove, upstreamChain } from "@p2pdma/pci-core";
 import type { FallbackReason } from "@p2pdma/nvmet";
 import type { Scenario } from "./scenario";
 import { buildTargetHost } from "./target/build";
@@ -77,8 +77,9 @@ const HOSTNQN = "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-0000000
 
 /** Runs the scenario once. */
 export async function runOnce(s: Scenario, o: { readonly topologyText: string; readonly p2p: boolean; readonly kernel: KernelMode; readonly seed: number }): Promise<RunReport> {
-  const clock = new VirtualClock();
-  const t = buildTargetHost({ topologyText: o.topologyText, source: s.topology, kernel: o.kernel, seed: o.seed, clock });
+  // One virtual clock for both hosts and the wire: the target machine's (the NVMe controllers schedule on it).
+  const t = buildTargetHost({ topologyText: o.topologyText, source: s.topology, kernel: o.kernel, seed: o.seed });
+  const clock = t.clock;
   const cfs = t.target.configfs;
   const sub = `subsystems/${s.subsystem}`;
   cfs.mkdir(sub);
@@ -130,7 +131,7 @@ export async function runOnce(s: Scenario, o: { readonly topologyText: string; r
   const session = async () => {
     const disc = await discover(w, { hostnqn: HOSTNQN, ioRange: { addr: scratch, length: 8192 }, scratch });
     const ctrl = await connectController(w, { subsysnqn: s.subsystem, hostnqn: HOSTNQN, ioQueues: Math.min(4, qd), ioRange, scratch });
-    t.dma.fabric.resetCounters();
+    t.dma.resetCounters();
     const evMark = t.target.nvmet.fallbackEvents.length;
     const wireMark = { ...wire.bytes };
     const write = await runPhase(clock, ctrl, { write: true, nsids, blockSize: bs, queueDepth: qd, ios, buf: (i) => wbuf + BigInt(i * bs) });
@@ -141,7 +142,8 @@ export async function runOnce(s: Scenario, o: { readonly topologyText: string; r
   const back = host.dma.cpuRead(rbuf, bytes);
   const verified = nsids.length > 0 && r.write.errors === 0 && r.read.errors === 0 && back.every((b, i) => b === data[i]);
 
-  const links = t.dma.fabric.linkCounters();
+  const links = t.dma.linkCounters();
+  const control = t.dma.fabric.linkCounters();
   const dram = links.filter((l) => l.link.includes("<->memory")).reduce((n, l) => n + l.up + l.down, 0);
   const usp = upstreamChain(t.nic).find((d) => d.type === "upstream-port") ?? null;
   const ctrlObj = [...t.target.rdma.queuesByCtrl.keys()].find((c) => c.cntlid === r.ctrl.cntlid) ?? null;
@@ -181,8 +183,15 @@ export async function runOnce(s: Scenario, o: { readonly topologyText: string; r
     write: r.write, read: r.read, throughputGBps: { write: gbps(r.write), read: gbps(r.read) },
     log,
     notes: [
-      "SSD and RNIC data movers are stand-ins until nvme-pci's host driver and rdma-rw land (apps/cli/src/run/target/ssd.ts, rdma-wire.ts)",
-      "control traffic (capsules, SQEs, CQEs, doorbells) is not routed on PCIe links; payload only",
+      "the RNIC data mover is a stand-in until rdma-rw is wired in (apps/cli/src/run/rdma-wire.ts); the SSDs are nvme-pci's controllers and host driver",
+      `links and DRAM count payload only; the target's fabric also carried ${ctrlBytes(control, links)} bytes of NVMe control traffic (SQEs in CMBs, CQEs, PRP lists, doorbells)`,
+      "RDMA control traffic (capsules, the NIC's queues) is not routed on PCIe links",
     ],
   };
+}
+
+/** Bytes the fabric carried beyond the payload (all links, both directions). */
+function ctrlBytes(all: readonly { up: number; down: number }[], payload: readonly { up: number; down: number }[]): number {
+  const sum = (l: readonly { up: number; down: number }[]) => l.reduce((n, c) => n + c.up + c.down, 0);
+  return sum(all) - sum(payload);
 }

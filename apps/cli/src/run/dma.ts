@@ -33,6 +33,8 @@ export class HostDma {
   private readonly addrs = new WeakMap<Uint8Array, bigint>();
   private ringBase = 0n;
   private ringCursor = 0n;
+  /** Payload bytes per link (the fabric itself also counts control traffic: SQEs, CQEs, PRP lists, doorbells). */
+  private readonly payload = new Map<string, { up: number; down: number }>();
 
   constructor(
     readonly name: string,
@@ -40,8 +42,10 @@ export class HostDma {
     readonly clock: VirtualClock,
     /** Bytes of DRAM set aside for buffers the kernel allocates page by page (sgl_alloc, receive buffers). */
     readonly ringBytes = 256n << 20n,
+    /** The machine's fabric when a driver model already made one (nvme-pci's `attachNvme`). */
+    fabric?: Fabric,
   ) {
-    this.fabric = new Fabric(system);
+    this.fabric = fabric ?? new Fabric(system);
     this.dram = HostMemory.of(this.fabric);
     for (const d of system.devices) {
       const l = linkAbove(d);
@@ -77,6 +81,7 @@ export class HostDma {
   write(initiator: PciFunction, addr: bigint, data: Uint8Array): Promise<void> {
     const r = this.fabric.write(initiator, addr, data);
     if ("error" in r) return Promise.reject(new DmaError(`${initiator.name}: write at 0x${addr.toString(16)}: ${r.error}`));
+    this.count(r.hops, data.length, false);
     return this.after(r.hops, data.length, false).then(() => undefined);
   }
 
@@ -84,7 +89,41 @@ export class HostDma {
   read(initiator: PciFunction, addr: bigint, length: number): Promise<Uint8Array> {
     const r = this.fabric.read(initiator, addr, length);
     if ("error" in r) return Promise.reject(new DmaError(`${initiator.name}: read at 0x${addr.toString(16)}: ${r.error}`));
+    this.count(r.route.hops, length, true);
     return this.after(r.route.hops, length, true).then(() => r.data);
+  }
+
+  /**
+   * Counts a payload transfer another device model already made on this fabric (an NVMe
+   * controller's data DMA): `initiator` read (`toDevice`) or wrote `length` bytes at `addr`.
+   */
+  accountPayload(initiator: PciFunction, addr: bigint, length: number, toDevice: boolean): void {
+    const r = this.fabric.route(initiator, addr, length);
+    if (!("error" in r)) this.count(r.hops, length, toDevice);
+  }
+
+  /** Payload bytes per link and direction since the last reset, links sorted by name. */
+  linkCounters(): { link: string; up: number; down: number }[] {
+    return [...this.payload.entries()]
+      .map(([link, c]) => ({ link, up: c.up, down: c.down }))
+      .sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
+  }
+
+  /** Clears the payload counters and the fabric's (all-traffic) counters. */
+  resetCounters(): void {
+    this.payload.clear();
+    this.fabric.resetCounters();
+  }
+
+  private count(hops: readonly Hop[], bytes: number, reverse: boolean): void {
+    for (const h of hops) {
+      let c = this.payload.get(h.link);
+      if (!c) {
+        c = { up: 0, down: 0 };
+        this.payload.set(h.link, c);
+      }
+      c[reverse ? (h.dir === "up" ? "down" : "up") : h.dir] += bytes;
+    }
   }
 
   /** The CPU writes host memory (never on a PCIe link). */
