@@ -1,7 +1,8 @@
 /**
  * Building a live {@link PciSystem} from a topology spec the way a machine boots: firmware
  * numbers the buses and assigns BARs and bridge windows (through config writes), then the
- * kernel enumerates: host bridges with their windows, functions registered bus by bus in the
+ * kernel enumerates (the firmware's placement: `allocate.ts`, or SeaBIOS's for QEMU q35 machines,
+ * `seabios.ts`): host bridges with their windows, functions registered bus by bus in the
  * order `pci_bus_add_devices` adds them (every device of a bus in devfn order, then the buses
  * behind its bridges in turn), resources read back from config space, boot-time ACS set-up
  * (`pci=disable_acs_redir=`, `pci=config_acs=`, IOMMU ACS enabling), and finally SR-IOV VFs
@@ -12,7 +13,7 @@ import type { LogLine } from "../klog";
 import type { PciBus } from "../pci-bus";
 import type { PciFunction } from "../pci-function";
 import type { Platform } from "../system";
-import type { FunctionSpec, ModelSpec, TopologySpec } from "../topology/schema";
+import type { FirmwareKind, FunctionSpec, ModelSpec, TopologySpec } from "../topology/schema";
 import type { PlanHostBridge, PlanNode } from "./plan";
 import { applyAcsKernelParams } from "../acs-params";
 import { formatBdf } from "../bdf";
@@ -29,6 +30,7 @@ import { sizeBars } from "./bar-sizing";
 import { numberBuses } from "./bus-numbers";
 import { isBridgeRole, vfConfig } from "./device-config";
 import { planTopology } from "./plan";
+import { assignSeabios } from "./seabios";
 import { readBases, readBridgeWindows, setVfResources } from "./resources";
 
 /** Options of {@link buildSystem}; each overrides what the spec says. */
@@ -37,6 +39,8 @@ export interface BuildOptions {
   readonly kernel?: KernelMode;
   /** An IOMMU requests ACS at boot (default: the spec's platform.iommu, else false). */
   readonly iommu?: boolean;
+  /** Firmware whose address assignment applies (default: the spec's platform.firmware, else "default"). */
+  readonly firmware?: FirmwareKind;
 }
 
 /** A built machine: the system, its labelled functions and the hardware-model descriptions. */
@@ -67,7 +71,7 @@ interface Pf {
 }
 
 /** Firmware: numbers buses, sizes BARs, assigns and programs addresses. */
-function runFirmware(plans: readonly PlanHostBridge[]): Map<PlanHostBridge, { base: bigint; size: bigint }[]> {
+function runFirmware(plans: readonly PlanHostBridge[], firmware: FirmwareKind): Map<PlanHostBridge, { base: bigint; size: bigint }[]> {
   const cursors = defaultCursors();
   const windows = new Map<PlanHostBridge, { base: bigint; size: bigint }[]>();
   const sizeAll = (nodes: readonly PlanNode[]): void => {
@@ -76,6 +80,19 @@ function runFirmware(plans: readonly PlanHostBridge[]): Map<PlanHostBridge, { ba
       sizeAll(n.children);
     }
   };
+  if (firmware === "seabios") {
+    // SeaBIOS numbers every bus first, then assigns the whole machine at once.
+    for (const hb of plans) {
+      numberBuses(hb);
+      sizeAll(hb.nodes);
+    }
+    const assigned = assignSeabios(plans);
+    for (const hb of plans) {
+      windows.set(hb, assigned);
+      programAddresses(hb.nodes);
+    }
+    return windows;
+  }
   for (const hb of plans) {
     numberBuses(hb);
     sizeAll(hb.nodes);
@@ -125,7 +142,7 @@ function enableVfs(system: PciSystem, pf: Pf): void {
 export function buildSystem(spec: TopologySpec, options: BuildOptions = {}): BuiltTopology {
   validateTopology(spec);
   const plans = planTopology(spec);
-  const windows = runFirmware(plans);
+  const windows = runFirmware(plans, options.firmware ?? spec.platform?.firmware ?? "default");
   const system = new PciSystem(platformOf(spec));
   const labels = new Map<string, PciFunction>();
   const models = new Map<PciFunction, ModelSpec>();

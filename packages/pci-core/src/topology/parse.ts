@@ -29,7 +29,7 @@ import { parseSizeText } from "./units";
 import { Cursor as CursorImpl, didYouMean } from "./yaml-reader";
 
 const TOP_KEYS = ["name", "description", "kernel", "platform", "cmdline", "hostBridges"] as const;
-const PLATFORM_KEYS = ["cpu", "arch", "iommu"] as const;
+const PLATFORM_KEYS = ["cpu", "arch", "iommu", "firmware"] as const;
 const HOST_BRIDGE_KEYS = ["domain", "rootBus", "busEnd", "numaNode", "busOffset", "memoryWindows", "hostFunction", "children"] as const;
 const WINDOW_KEYS = ["base", "size"] as const;
 const HOST_FUNCTION_KEYS = ["vendor", "device", "subsystemVendor", "subsystemDevice", "class", "revision", "label"] as const;
@@ -339,7 +339,12 @@ function readPlatform(c: Cursor): PlatformSpec {
     if (a !== "x86" && a !== "other") return x.fail(`${x.show()} is not an architecture (x86 or other)`);
     return a;
   });
-  return m.remember(compact<PlatformSpec>({ cpu, arch, iommu: m.opt("iommu", (x) => x.boolean()) }));
+  const firmware = m.opt("firmware", (x) => {
+    const f = x.string("a firmware (default or seabios)");
+    if (f !== "default" && f !== "seabios") return x.fail(`${x.show()} is not a firmware (default or seabios)`);
+    return f;
+  });
+  return m.remember(compact<PlatformSpec>({ cpu, arch, iommu: m.opt("iommu", (x) => x.boolean()), firmware }));
 }
 
 function readCmdline(c: Cursor): string[] {

@@ -174,12 +174,21 @@ export interface HostBridgeSpec {
   readonly children?: readonly NodeSpec[];
 }
 
+/**
+ * Firmware whose BAR and window placement the machine boots with: "default" (bottom-up sizing,
+ * 64-bit prefetchable BARs above 4 GiB, see enumerate/allocate.ts) or "seabios" (QEMU q35 with
+ * SeaBIOS: everything below 4 GiB when it fits, see enumerate/seabios.ts).
+ */
+export type FirmwareKind = "default" | "seabios";
+
 /** The platform facts of the model (`Platform` in system.ts). */
 export interface PlatformSpec {
   readonly cpu?: { readonly vendor: "amd" | "intel" | "other"; readonly family: number };
   readonly arch?: "x86" | "other";
   /** An IOMMU requested ACS at boot (`pci_request_acs`); default false. */
   readonly iommu?: boolean;
+  /** Firmware address placement; default "default". */
+  readonly firmware?: FirmwareKind;
 }
 
 /** A whole machine. */

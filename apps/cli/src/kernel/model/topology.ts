@@ -10,7 +10,9 @@
  * - `x3130-upstream` 104c:8232 rev 2 and `xio3130-downstream` 104c:8233 rev 1, without ACS;
  * - `nvme` 1b36:0010 rev 2, class 010802, BAR 0 (16 KiB, 64-bit) and, with `cmb_size_mb`, the
  *   CMB in BAR 2 (64-bit prefetchable, the CMB's size) with CMBSZ = SZ<<12 | SZU 1 MiB (2<<8) |
- *   WDS RDS LISTS SQS (0x21d); `legacy-cmb=on` is the NVMe 1.3 register scheme.
+ *   WDS RDS LISTS SQS (0x21d); `legacy-cmb=on` is the NVMe 1.3 register scheme;
+ * - SeaBIOS (1.16) assigns the addresses: `platform.firmware: seabios`, checked against the
+ *   BAR and bridge-window addresses of the golden boot logs.
  */
 import type { EndpointSpec, FunctionSpec, HostBridgeSpec, NodeSpec, RootPortSpec, SwitchSpec, TopologySpec } from "@p2pdma/pci-core";
 import type { QemuMachineSpec, QemuNvme, QemuRootPort } from "../machine";
@@ -150,7 +152,8 @@ export function topologyOfMachine(machine: QemuMachineSpec, opts: MachineTopolog
   return {
     name: "qemu-q35",
     kernel: "6.12",
-    platform: { cpu: { vendor: cpu.vendor, family: cpu.family }, arch: "x86", iommu: false },
+    // SeaBIOS assigns the BARs (all below 4 GiB when they fit, as on every golden machine).
+    platform: { cpu: { vendor: cpu.vendor, family: cpu.family }, arch: "x86", iommu: false, firmware: "seabios" },
     ...(machine.kernelArgs !== undefined && machine.kernelArgs.length > 0 ? { cmdline: machine.kernelArgs } : {}),
     hostBridges: [hb],
   };
