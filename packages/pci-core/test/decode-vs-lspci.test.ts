@@ -7,6 +7,7 @@
  * quirks), the comparison says so next to the code that accounts for it.
  */
 import { execFileSync } from "node:child_process";
+import { PCIUTILS_FIXTURES_DIR } from "./helpers/fixtures";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,7 +27,7 @@ import {
 } from "../src/capabilities";
 import * as H from "../src/spec/header";
 
-const FIXTURES = process.env["PCIUTILS_FIXTURES"] ?? "/work/shared/fixtures/pciutils";
+const FIXTURES = PCIUTILS_FIXTURES_DIR;
 
 function lspciAvailable(): boolean {
   try {

@@ -4,16 +4,13 @@
  * outputs of the same machine what a config dump cannot know.
  */
 import { execFileSync } from "node:child_process";
+import { PCIUTILS_FIXTURES_DIR } from "../helpers/fixtures";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-/** The repository root (/work/main): test/conformance -> packages/pci-core -> packages -> root. */
-const REPO_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
-
-/** pciutils' own test dumps (see their README for origin): `../shared/fixtures/pciutils` from the repo root. */
-export const FIXTURES_DIR = process.env["PCIUTILS_FIXTURES"] ?? resolve(REPO_ROOT, "../shared/fixtures/pciutils");
+/** pciutils' own test dumps (vendored, see test/fixtures/pciutils/ORIGIN.md). */
+export const FIXTURES_DIR = PCIUTILS_FIXTURES_DIR;
 
 export const HAVE_FIXTURES = existsSync(FIXTURES_DIR);
 

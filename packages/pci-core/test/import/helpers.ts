@@ -1,9 +1,10 @@
 /** Shared test helpers: fixture paths, a tiny tar writer, a lspci oracle probe. */
 import { execFileSync } from "node:child_process";
+import { PCIUTILS_FIXTURES_DIR } from "../helpers/fixtures";
 import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export const PCIUTILS_DIR = "/work/shared/fixtures/pciutils/";
+export const PCIUTILS_DIR = `${PCIUTILS_FIXTURES_DIR}/`;
 export const CAPTURES_DIR = fileURLToPath(new URL("../fixtures/captures/", import.meta.url));
 
 /** The pciutils test dumps (lspci -vvvxxx[x] of real machines). */
