@@ -5,3 +5,4 @@
  */
 export type { P2pdmaAdapterOptions, P2pBlock } from "./p2p-core";
 export { P2pdmaAdapter } from "./p2p-core";
+export { blockOpOf, blockFlagsOf, nvmetBlockStatus } from "./block-bio";

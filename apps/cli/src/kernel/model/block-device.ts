@@ -11,8 +11,9 @@
 import type { Fabric, PciFunction } from "@p2pdma/pci-core";
 import type { P2pdma, Page, UserMapping } from "@p2pdma/p2pdma";
 import type { Gendisk, HostMemory, BlockStatus as BlkStatus } from "@p2pdma/block";
-import { BLK_FEAT, Bio as BlkBio, REQ, REQ_OP, bioAddPage, directIo, p2pmemBuffer, submitBio, waitBio } from "@p2pdma/block";
+import { BLK_FEAT, Bio as BlkBio, bioAddPage, directIo, p2pmemBuffer, submitBio, waitBio } from "@p2pdma/block";
 import type { Bio, BlockStats, BlockStatus, P2pdmaAdapter } from "@p2pdma/nvmet";
+import { blockFlagsOf, blockOpOf, nvmetBlockStatus } from "@p2pdma/nvmet";
 import type { ModelDisk } from "./layers";
 
 const PAGE = 4096;
@@ -26,27 +27,6 @@ export interface DiskHost {
   adapter(): P2pdmaAdapter | null;
 }
 
-const FLAG_BITS: Record<Bio["flags"][number], number> = {
-  sync: REQ.SYNC,
-  idle: REQ.IDLE,
-  fua: REQ.FUA,
-  nomerge: REQ.NOMERGE,
-  preflush: REQ.PREFLUSH,
-};
-
-const OPS: Record<Bio["op"], number> = {
-  read: REQ_OP.READ,
-  write: REQ_OP.WRITE,
-  flush: REQ_OP.FLUSH,
-  discard: REQ_OP.DISCARD,
-  "write-zeroes": REQ_OP.WRITE_ZEROES,
-};
-
-const STATUS: ReadonlySet<string> = new Set(["OK", "NOTSUPP", "TIMEOUT", "NOSPC", "TARGET", "MEDIUM", "IOERR", "RESOURCE"]);
-
-function toNvmetStatus(s: BlkStatus): BlockStatus {
-  return STATUS.has(s) ? (s as BlockStatus) : "IOERR";
-}
 
 interface Segment {
   readonly pages: Page[];
@@ -96,13 +76,13 @@ function segmentOf(host: DiskHost, buf: Uint8Array, write: boolean): Segment {
 
 /** Submits one nvmet bio as block bios on `disk` and waits for them. */
 function submitNvmetBio(host: DiskHost, disk: Gendisk, bio: Bio): BlockStatus {
-  const flags = bio.flags.reduce((a, f) => a | FLAG_BITS[f], 0);
-  const op = OPS[bio.op];
+  const flags = blockFlagsOf(bio);
+  const op = blockOpOf(bio);
   if (bio.op !== "read" && bio.op !== "write") {
     const b = new BlkBio(disk, op, flags, bio.sector);
     b.size = bio.nrSectors * 512;
     submitBio(b);
-    return toNvmetStatus(waitBio(b));
+    return nvmetBlockStatus(waitBio(b));
   }
   const write = bio.op === "write";
   const segs = bio.sgl.map((e) => segmentOf(host, e.buf, write));
@@ -132,7 +112,7 @@ function submitNvmetBio(host: DiskHost, disk: Gendisk, bio: Bio): BlockStatus {
       if (st !== "OK" && status === "OK") status = st;
     }
     if (status === "OK") for (const s of segs) s.after();
-    return toNvmetStatus(status);
+    return nvmetBlockStatus(status);
   } finally {
     for (const s of segs) s.release();
   }

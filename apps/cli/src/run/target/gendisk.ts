@@ -13,34 +13,14 @@
 import type { PciFunction } from "@p2pdma/pci-core";
 import type { Page } from "@p2pdma/p2pdma";
 import type { Gendisk, BlockStatus as BlkStatus } from "@p2pdma/block";
-import { BLK_FEAT, Bio as BlkBio, REQ, REQ_OP, bioAddPage, submitBio } from "@p2pdma/block";
+import { BLK_FEAT, Bio as BlkBio, bioAddPage, submitBio } from "@p2pdma/block";
 import type { Bio, BlockDevice, BlockStats, BlockStatus, P2pdmaAdapter } from "@p2pdma/nvmet";
+import { blockFlagsOf, blockOpOf, nvmetBlockStatus } from "@p2pdma/nvmet";
 import type { NvmeMachine } from "@p2pdma/nvme-pci";
 import type { HostDma } from "../dma";
 
 const PAGE = 4096;
 
-const FLAG_BITS: Record<Bio["flags"][number], number> = {
-  sync: REQ.SYNC,
-  idle: REQ.IDLE,
-  fua: REQ.FUA,
-  nomerge: REQ.NOMERGE,
-  preflush: REQ.PREFLUSH,
-};
-
-const OPS: Record<Bio["op"], number> = {
-  read: REQ_OP.READ,
-  write: REQ_OP.WRITE,
-  flush: REQ_OP.FLUSH,
-  discard: REQ_OP.DISCARD,
-  "write-zeroes": REQ_OP.WRITE_ZEROES,
-};
-
-const STATUS: ReadonlySet<string> = new Set(["OK", "NOTSUPP", "TIMEOUT", "NOSPC", "TARGET", "MEDIUM", "IOERR", "RESOURCE"]);
-
-function toNvmetStatus(s: BlkStatus): BlockStatus {
-  return STATUS.has(s) ? (s as BlockStatus) : "IOERR";
-}
 
 /** Where a disk's I/O lands. */
 export interface GendiskHost {
@@ -104,14 +84,14 @@ export class GendiskBlockDevice implements BlockDevice {
   }
 
   async submitBio(bio: Bio): Promise<BlockStatus> {
-    const flags = bio.flags.reduce((a, f) => a | FLAG_BITS[f], 0);
-    const op = OPS[bio.op];
+    const flags = blockFlagsOf(bio);
+    const op = blockOpOf(bio);
     if (bio.op !== "read" && bio.op !== "write") {
       const b = new BlkBio(this.disk, op, flags, bio.sector);
       b.size = bio.nrSectors * 512;
       const p = done(b);
       submitBio(b);
-      return toNvmetStatus(await p);
+      return nvmetBlockStatus(await p);
     }
     const write = bio.op === "write";
     const segs = bio.sgl.map((e) => ({ buf: e.buf, ...this.pagesOf(e.buf) }));
@@ -136,7 +116,7 @@ export class GendiskBlockDevice implements BlockDevice {
     for (const b of bios) submitBio(b);
     let status: BlkStatus = "OK";
     for (const st of await Promise.all(waits)) if (st !== "OK" && status === "OK") status = st;
-    if (status !== "OK") return toNvmetStatus(status);
+    if (status !== "OK") return nvmetBlockStatus(status);
     for (const s of segs) {
       // The controller moved these bytes on the fabric (already counted there with its control
       // traffic); the run's payload counters get them along the same route.
