@@ -6,7 +6,7 @@
 import type { Bio, BioFlag, BlockStatus } from "./backend";
 import type { NvmetReq } from "./nvmet";
 import { isP2pdmaEntry } from "./p2p";
-import { checkDataLenLte, checkTransferLen, copyFromSgl, dsmLen, nvmetReqComplete, reportInvalidOpcode, rwDataLen } from "./req";
+import { checkDataLenLte, checkTransferLen, copyFromSgl, dsmLen, nvmetReqComplete, parseNvmIoCmd, rwDataLen } from "./req";
 import type { SgEntry } from "./sgl";
 import { NVME_CMD, NVME_DSMGMT_AD, NVME_RW_FUA, NVME_SC, NVME_STATUS_DNR, SQE } from "./spec/nvme";
 
@@ -131,21 +131,5 @@ function executeWriteZeroes(req: NvmetReq): void {
 
 /** Models `nvmet_bdev_parse_io_cmd`. */
 export function bdevParseIoCmd(req: NvmetReq): number {
-  switch (req.opcode) {
-    case NVME_CMD.READ:
-    case NVME_CMD.WRITE:
-      req.execute = executeRw;
-      return 0;
-    case NVME_CMD.FLUSH:
-      req.execute = executeFlush;
-      return 0;
-    case NVME_CMD.DSM:
-      req.execute = executeDsm;
-      return 0;
-    case NVME_CMD.WRITE_ZEROES:
-      req.execute = executeWriteZeroes;
-      return 0;
-    default:
-      return reportInvalidOpcode(req);
-  }
+  return parseNvmIoCmd(req, { rw: executeRw, flush: executeFlush, dsm: executeDsm, writeZeroes: executeWriteZeroes });
 }

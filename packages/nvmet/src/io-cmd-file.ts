@@ -5,7 +5,7 @@
  */
 import { ENOSPC } from "@p2pdma/pci-core";
 import type { NvmetReq } from "./nvmet";
-import { checkDataLenLte, checkTransferLen, copyFromSgl, dsmLen, errnoToNvmeStatus, nvmetReqComplete, reportInvalidOpcode, rwDataLen } from "./req";
+import { checkDataLenLte, checkTransferLen, copyFromSgl, dsmLen, errnoToNvmeStatus, nvmetReqComplete, parseNvmIoCmd, rwDataLen } from "./req";
 import { NVME_CMD, NVME_DSMGMT_AD, SQE } from "./spec/nvme";
 
 async function fileIo(req: NvmetReq): Promise<number> {
@@ -84,21 +84,5 @@ function executeWriteZeroes(req: NvmetReq): void {
 
 /** Models `nvmet_file_parse_io_cmd`. */
 export function fileParseIoCmd(req: NvmetReq): number {
-  switch (req.opcode) {
-    case NVME_CMD.READ:
-    case NVME_CMD.WRITE:
-      req.execute = executeRw;
-      return 0;
-    case NVME_CMD.FLUSH:
-      req.execute = executeFlush;
-      return 0;
-    case NVME_CMD.DSM:
-      req.execute = executeDsm;
-      return 0;
-    case NVME_CMD.WRITE_ZEROES:
-      req.execute = executeWriteZeroes;
-      return 0;
-    default:
-      return reportInvalidOpcode(req);
-  }
+  return parseNvmIoCmd(req, { rw: executeRw, flush: executeFlush, dsm: executeDsm, writeZeroes: executeWriteZeroes });
 }

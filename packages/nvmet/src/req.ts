@@ -338,3 +338,36 @@ export function nvmetReqFreeSgls(req: NvmetReq): void {
 export function reqSg(req: NvmetReq): readonly SgEntry[] {
   return req.sg ?? [];
 }
+
+/** The execute handlers of one NVM I/O backend (block device or file). */
+export interface NvmIoHandlers {
+  readonly rw: (req: NvmetReq) => void;
+  readonly flush: (req: NvmetReq) => void;
+  readonly dsm: (req: NvmetReq) => void;
+  readonly writeZeroes: (req: NvmetReq) => void;
+}
+
+/**
+ * The opcode dispatch `nvmet_bdev_parse_io_cmd` and `nvmet_file_parse_io_cmd` share: Read and
+ * Write, Flush, Dataset Management and Write Zeroes get the backend's handler; any other
+ * opcode is reported invalid.
+ */
+export function parseNvmIoCmd(req: NvmetReq, h: NvmIoHandlers): number {
+  switch (req.opcode) {
+    case NVME_CMD.READ:
+    case NVME_CMD.WRITE:
+      req.execute = h.rw;
+      return 0;
+    case NVME_CMD.FLUSH:
+      req.execute = h.flush;
+      return 0;
+    case NVME_CMD.DSM:
+      req.execute = h.dsm;
+      return 0;
+    case NVME_CMD.WRITE_ZEROES:
+      req.execute = h.writeZeroes;
+      return 0;
+    default:
+      return reportInvalidOpcode(req);
+  }
+}
