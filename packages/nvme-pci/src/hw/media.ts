@@ -5,6 +5,7 @@
  * enabled. Flush and normal shutdown write them back; a power loss drops them.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { SparseMemory } from "@p2pdma/pci-core";
 import { NvmeModelError } from "./errors";
 
 /** Granule of the sparse store and of the write cache. */
@@ -23,64 +24,23 @@ export interface BlockStore {
   close(): void;
 }
 
-/** Sparse memory: pages allocated on first write; a deallocated page is freed. */
+/** Sparse memory (pci-core's {@link SparseMemory}): pages allocated on first write, freed on deallocate. */
 export class MemoryStore implements BlockStore {
-  private readonly pages = new Map<number, Uint8Array>();
-  constructor(readonly size: bigint) {}
+  private readonly mem: SparseMemory;
+  constructor(readonly size: bigint) {
+    this.mem = new SparseMemory(size);
+  }
 
   read(offset: number, out: Uint8Array): void {
-    let done = 0;
-    while (done < out.length) {
-      const at = offset + done;
-      const page = Math.floor(at / MEDIA_PAGE);
-      const inPage = at - page * MEDIA_PAGE;
-      const n = Math.min(MEDIA_PAGE - inPage, out.length - done);
-      const p = this.pages.get(page);
-      if (p) out.set(p.subarray(inPage, inPage + n), done);
-      else out.fill(0, done, done + n);
-      done += n;
-    }
+    this.mem.readInto(BigInt(offset), out);
   }
 
   write(offset: number, data: Uint8Array): void {
-    let done = 0;
-    while (done < data.length) {
-      const at = offset + done;
-      const page = Math.floor(at / MEDIA_PAGE);
-      const inPage = at - page * MEDIA_PAGE;
-      const n = Math.min(MEDIA_PAGE - inPage, data.length - done);
-      let p = this.pages.get(page);
-      if (!p) {
-        p = new Uint8Array(MEDIA_PAGE);
-        this.pages.set(page, p);
-      }
-      p.set(data.subarray(done, done + n), inPage);
-      done += n;
-    }
+    this.mem.write(BigInt(offset), data);
   }
 
   discard(offset: number, length: number): void {
-    const end = offset + length;
-    const first = Math.floor(offset / MEDIA_PAGE);
-    const last = Math.floor((end - 1) / MEDIA_PAGE);
-    if (last - first + 1 > this.pages.size) {
-      for (const [page, p] of [...this.pages]) {
-        if (page >= first && page <= last) this.zeroIn(page, p, offset, end);
-      }
-      return;
-    }
-    for (let page = first; page <= last; page++) {
-      const p = this.pages.get(page);
-      if (p) this.zeroIn(page, p, offset, end);
-    }
-  }
-
-  private zeroIn(page: number, p: Uint8Array, start: number, end: number): void {
-    const base = page * MEDIA_PAGE;
-    const s = Math.max(start, base) - base;
-    const e = Math.min(end, base + MEDIA_PAGE) - base;
-    if (s === 0 && e === MEDIA_PAGE) this.pages.delete(page);
-    else p.fill(0, s, e);
+    this.mem.discard(BigInt(offset), length);
   }
 
   sync(): void {}
@@ -88,7 +48,7 @@ export class MemoryStore implements BlockStore {
 
   /** Bytes backed by pages. */
   get residentBytes(): number {
-    return this.pages.size * MEDIA_PAGE;
+    return this.mem.residentBytes;
   }
 }
 
