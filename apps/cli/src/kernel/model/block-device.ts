@@ -150,5 +150,6 @@ export function modelDisk(path: string, disk: Gendisk, host: DiskHost): ModelDis
       const buffer = p2pmemBuffer(host.p2p, host.fabric, provider, mapping);
       return Promise.resolve(directIo(disk, { op, pos: offset, buffer, length }));
     },
+    cpuBuffer: (provider: PciFunction, mapping: UserMapping) => p2pmemBuffer(host.p2p, host.fabric, provider, mapping),
   };
 }

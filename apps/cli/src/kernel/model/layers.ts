@@ -10,6 +10,7 @@
 import type { PciFunction, PciSystem } from "@p2pdma/pci-core";
 import type { P2pdma } from "@p2pdma/p2pdma";
 import type { UserMapping } from "@p2pdma/p2pdma";
+import type { UserBuffer } from "@p2pdma/block";
 import type { BlockDevice, P2pDmaApi } from "@p2pdma/nvmet";
 import { P2pdmaAdapter } from "@p2pdma/nvmet";
 import type { NvmeMachine } from "@p2pdma/nvme-pci";
@@ -30,6 +31,8 @@ export interface ModelDisk extends BlockDevice {
    * mapping): the byte count or a negative errno (`-EREMOTEIO`); log lines go to the system log.
    */
   directIo(op: "read" | "write", offset: number, length: number, provider: PciFunction, mapping: UserMapping): Promise<number>;
+  /** The process's CPU view of that mapping (loads and stores), where the disk can give it. */
+  cpuBuffer?(provider: PciFunction, mapping: UserMapping): UserBuffer;
 }
 
 /** One NVMe controller the host driver probed. */

@@ -289,13 +289,20 @@ async function p2pioStep(run: ModelRun, step: Extract<ScenarioStep, { op: "p2pio
   let stage = "mmap";
   let bytes = 0;
   let err: string | undefined;
+  let match: boolean | undefined;
   if (step.mode === "write" || step.mode === "read" || step.mode === "roundtrip") {
     const path = run.expand(step.device ?? "");
     const disk = run.disks.get(path);
     if (!disk) throw new Gap(run.layers.loopDevice ? `no block device ${path} in the model` : run.missingLayer("block"));
     const ops: ("read" | "write")[] = step.mode === "roundtrip" ? ["write", "read"] : [step.mode];
+    // What the guest helper (apps/cli/guest/p2pkt.c) does with its mapping: fill a pattern
+    // before writing, clear it before reading back, and compare.
+    const cpu = disk.cpuBuffer?.(pdev, mm.mapping);
+    const pattern = Uint8Array.from({ length: step.length }, (_, i) => (i * 7 + 3) & 0xff);
     for (const op of ops) {
       stage = op === "write" ? "pwrite" : "pread";
+      if (cpu && op === "write") cpu.write(0, pattern);
+      if (cpu && op === "read" && step.mode === "roundtrip") cpu.write(0, new Uint8Array(step.length));
       bytes = await disk.directIo(op, step.offset ?? 0, step.length, pdev, mm.mapping);
       if (bytes < 0) {
         err = errno(bytes);
@@ -303,10 +310,14 @@ async function p2pioStep(run: ModelRun, step: Extract<ScenarioStep, { op: "p2pio
         break;
       }
     }
+    if (step.mode === "roundtrip" && err === undefined && cpu) {
+      const back = cpu.read(0, step.length);
+      match = back.every((b, i) => b === pattern[i]);
+    }
   }
   munmapAllocate(core, pdev, mm.mapping);
   const detail: Record<string, unknown> = { stage, bytes, availableBefore, availableMapped, availableAfter: avail() };
-  if (step.mode === "roundtrip" && err === undefined) detail["match"] = true;
+  if (match !== undefined) detail["match"] = match;
   return { ...(err !== undefined ? { errno: err } : {}), detail };
 }
 
